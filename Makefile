@@ -1,0 +1,62 @@
+# UHAPO portal. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP_RUN := $(VENV)/.installed-run
+STAMP_DEV := $(VENV)/.installed-dev
+
+# Variables the test suite needs; the environment may override any of them
+# (CI sets DATABASE_URL, CELERY_BROKER_URL and CACHE_URL).
+TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-test-only-secret-key-4d1f9e8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1} \
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-testserver,localhost,127.0.0.1} \
+	DJANGO_SECURE_SSL_REDIRECT=false UHAPO_VAR_DIR=$${UHAPO_VAR_DIR:-$(CURDIR)/var/test}
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format worker beat bench demo-data clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP_RUN): requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(STAMP_DEV): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(STAMP_RUN)
+
+run: $(STAMP_RUN) ## Start the whole portal (web + Celery worker and beat) on SQLite at http://127.0.0.1:8000
+	mkdir -p var
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --noinput
+	PATH=$(CURDIR)/$(BIN):$$PATH DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/honcho -f Procfile.dev start
+
+test: $(STAMP_DEV) ## Run the whole test suite (honours DATABASE_URL and CELERY_BROKER_URL)
+	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP_DEV) ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP_DEV) ## Fix what ruff can fix and format the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+worker: $(STAMP_RUN) ## Run a Celery worker (production: set CELERY_BROKER_URL)
+	$(BIN)/celery -A uhapo worker --loglevel=INFO
+
+beat: $(STAMP_RUN) ## Run the one Celery beat process (production: exactly one)
+	$(BIN)/celery -A uhapo beat --loglevel=INFO
+
+demo-data: $(STAMP_RUN) ## Make a fictional demo coordinator and nurse for local use
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py demo_data
+
+clean: ## Remove the virtual environment and local data
+	rm -rf $(VENV) var staticfiles

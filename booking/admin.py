@@ -1,0 +1,6 @@
+from django.contrib import admin
+
+from booking.models import ServiceArea, VisitRequest
+
+admin.site.register(ServiceArea)
+admin.site.register(VisitRequest)

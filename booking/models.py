@@ -1,0 +1,294 @@
+"""Home-visit requests, their event log and their message outbox.
+
+State changes happen in booking/services.py; models hold data and
+constraints only.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class ServiceArea(models.Model):
+    """A PIN code the nurses reach."""
+
+    pin_code = models.CharField(_("PIN code"), max_length=6, unique=True)
+    name = models.CharField(_("area"), max_length=80, help_text=_("For example Andheri East."))
+    city = models.CharField(_("city"), max_length=40, default="Mumbai")
+    is_active = models.BooleanField(
+        _("served"), default=True, help_text=_("Untick to stop taking requests from this PIN code.")
+    )
+
+    class Meta:
+        ordering = ["pin_code"]
+        verbose_name = _("service area")
+        verbose_name_plural = _("service areas")
+
+    def __str__(self) -> str:
+        return f"{self.pin_code} {self.name}"
+
+
+class Submitter(models.TextChoices):
+    PATIENT = "patient", _("I am the patient")
+    CAREGIVER = "caregiver", _("I am helping the patient")
+
+
+class Recipient(models.TextChoices):
+    PATIENT = "patient", _("The patient")
+    CAREGIVER = "caregiver", _("The person helping (me)")
+    BOTH = "both", _("Both of us")
+
+
+class TimeOfDay(models.TextChoices):
+    MORNING = "morning", _("Morning (8 am to 12 noon)")
+    AFTERNOON = "afternoon", _("Afternoon (12 noon to 4 pm)")
+    EVENING = "evening", _("Evening (4 pm to 8 pm)")
+
+
+class Medicine(models.TextChoices):
+    PEMBROLIZUMAB = "pembrolizumab", "Pembrolizumab (Keytruda)"
+    NIVOLUMAB = "nivolumab", "Nivolumab (Opdivo)"
+    IPILIMUMAB = "ipilimumab", "Ipilimumab (Yervoy)"
+    ATEZOLIZUMAB = "atezolizumab", "Atezolizumab (Tecentriq)"
+    DURVALUMAB = "durvalumab", "Durvalumab (Imfinzi)"
+    RITUXIMAB = "rituximab", "Rituximab"
+    TRASTUZUMAB = "trastuzumab", "Trastuzumab"
+    OTHER = "other", _("Another medicine")
+    NOT_SURE = "not_sure", _("Not sure")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    CONTACTED = "contacted", _("Contacted")
+    SCHEDULED = "scheduled", _("Scheduled")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    DECLINED = "declined", _("Declined")
+
+
+OPEN_STATUSES = (Status.NEW, Status.CONTACTED, Status.SCHEDULED)
+
+
+class VisitRequest(models.Model):
+    reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
+    # One-use token from the form, so a double submit saves once.
+    submission_token = models.UUIDField(unique=True, editable=False)
+    # Changing it revokes every private link sent so far.
+    link_nonce = models.CharField(max_length=16, editable=False)
+    language = models.CharField(_("language"), max_length=8, default="en")
+
+    submitted_by = models.CharField(_("filled in by"), max_length=10, choices=Submitter.choices)
+    patient_name = models.CharField(_("patient's full name"), max_length=100)
+    patient_birth_year = models.PositiveSmallIntegerField(_("patient's year of birth"), null=True)
+    patient_phone = models.CharField(_("patient's mobile"), max_length=16)
+    patient_email = models.EmailField(_("patient's email"), max_length=254, blank=True)
+    caregiver_name = models.CharField(_("helper's name"), max_length=100, blank=True)
+    caregiver_relationship = models.CharField(_("relationship"), max_length=40, blank=True)
+    caregiver_phone = models.CharField(_("helper's mobile"), max_length=16, blank=True)
+    caregiver_email = models.EmailField(_("helper's email"), max_length=254, blank=True)
+    message_recipient = models.CharField(
+        _("messages go to"), max_length=10, choices=Recipient.choices, default=Recipient.PATIENT
+    )
+
+    address_line = models.CharField(_("flat or house, and building"), max_length=120)
+    street = models.CharField(_("street"), max_length=120)
+    area = models.CharField(_("area"), max_length=80)
+    landmark = models.CharField(_("landmark"), max_length=120, blank=True)
+    pin_code = models.CharField(_("PIN code"), max_length=6)
+    service_area = models.ForeignKey(
+        ServiceArea, verbose_name=_("service area"), on_delete=models.PROTECT, null=True
+    )
+
+    cancer_type = models.CharField(_("type of cancer"), max_length=100)
+    medicine = models.CharField(_("medicine prescribed"), max_length=20, choices=Medicine.choices)
+    medicine_other = models.CharField(_("other medicine"), max_length=100, blank=True)
+    oncologist_name = models.CharField(_("treating oncologist"), max_length=100)
+    hospital_name = models.CharField(_("hospital"), max_length=120)
+    first_dose_in_hospital = models.BooleanField(_("first dose given in hospital"))
+    had_infusion_reaction = models.BooleanField(_("reaction to an infusion before"))
+    has_prescription = models.BooleanField(_("written prescription available"))
+
+    preferred_date = models.DateField(_("preferred date"))
+    preferred_time = models.CharField(
+        _("preferred time of day"), max_length=10, choices=TimeOfDay.choices
+    )
+    notes = models.TextField(_("anything else"), max_length=1000, blank=True)
+
+    needs_clinical_review = models.BooleanField(_("needs clinical review"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    nurse = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("nurse"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits",
+    )
+    scheduled_start = models.DateTimeField(_("visit starts"), null=True, blank=True)
+    scheduled_end = models.DateTimeField(_("visit ends"), null=True, blank=True)
+    # Bumped on every (re)schedule so reminders of an old time never go out.
+    schedule_version = models.PositiveIntegerField(default=0, editable=False)
+    closing_reason = models.TextField(_("reason"), blank=True)
+
+    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    anonymised_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("home-visit request")
+        verbose_name_plural = _("home-visit requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scheduled_start__isnull=True) | Q(scheduled_end__gt=models.F("scheduled_start")),
+                name="visit_ends_after_it_starts",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["nurse", "scheduled_start"], name="visit_nurse_start"),
+            models.Index(fields=["preferred_date"], name="visit_preferred_date"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_admin_url(self) -> str:
+        return reverse("admin:booking_visitrequest_change", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def medicine_label(self) -> str:
+        if self.medicine == Medicine.OTHER and self.medicine_other:
+            return self.medicine_other
+        return self.get_medicine_display()
+
+
+class Consent(models.Model):
+    """What the family agreed to, and when: the notice's version and a hash of its text."""
+
+    request = models.OneToOneField(VisitRequest, on_delete=models.CASCADE, related_name="consent")
+    notice_version = models.CharField(_("notice version"), max_length=20)
+    notice_sha256 = models.CharField(_("notice text SHA-256"), max_length=64)
+    given_at = models.DateTimeField(_("given at"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+
+    def __str__(self) -> str:
+        return f"{self.notice_version} @ {self.given_at:%Y-%m-%d %H:%M}"
+
+
+class RequestEvent(models.Model):
+    """Append-only: who moved a request from which status to which, and why."""
+
+    request = models.ForeignKey(VisitRequest, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(_("from"), max_length=10, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    actor_label = models.CharField(
+        _("by"), max_length=40, help_text=_("The staff member, or 'family' or 'system'.")
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} -> {self.to_status}"
+
+
+class MessageKind(models.TextChoices):
+    REQUEST_RECEIVED = "received", _("Request received")
+    COORDINATOR_ALERT = "alert", _("New request alert")
+    VISIT_SCHEDULED = "scheduled", _("Visit scheduled")
+    REMINDER_24H = "remind24", _("Reminder 24 hours before")
+    REMINDER_2H = "remind2", _("Reminder 2 hours before")
+    CANCELLED = "cancelled", _("Cancellation acknowledged")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+
+
+class Audience(models.TextChoices):
+    PATIENT = "patient", _("Patient")
+    CAREGIVER = "caregiver", _("Helper")
+    COORDINATOR = "coordinator", _("Coordinators")
+
+
+class MessageStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Message(models.Model):
+    """The outbox: one row per message, the source of truth for delivery."""
+
+    request = models.ForeignKey(VisitRequest, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(_("kind"), max_length=10, choices=MessageKind.choices)
+    channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
+    audience = models.CharField(_("to whom"), max_length=11, choices=Audience.choices)
+    schedule_version = models.PositiveIntegerField(default=0)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    due_at = models.DateTimeField(_("due"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # Sent with every attempt so a provider can drop a resend after a crash.
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "kind", "channel", "audience", "schedule_version"],
+                name="one_message_per_request_kind_channel_audience",
+            ),
+        ]
+        indexes = [
+            # The beat sweep reads only these few rows out of millions.
+            models.Index(
+                fields=["due_at"],
+                name="message_pending_due",
+                condition=Q(status="pending"),
+            ),
+            models.Index(
+                fields=["claimed_at"],
+                name="message_sending_claimed",
+                condition=Q(status="sending"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_channel_display()})"
+

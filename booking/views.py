@@ -1,0 +1,135 @@
+"""Public booking pages. Thin: validate, call a service, redirect."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from booking import services
+from booking.forms import VisitRequestForm
+from booking.links import LinkInvalid, request_from_token, status_path
+from booking.models import VisitRequest
+from booking.privacy import current_notice
+from uhapo.phone import InvalidPhone, parse_indian_mobile
+
+SESSION_KEY = "booking_last_request"
+
+
+def _ip_rate(group: str, request: HttpRequest) -> str:
+    return settings.BOOKING_RATE_LIMIT_IP
+
+
+def _phone_rate(group: str, request: HttpRequest) -> str:
+    return settings.BOOKING_RATE_LIMIT_PHONE
+
+
+def _phone_key(group: str, request: HttpRequest) -> str:
+    """The patient's number in E.164, so every way of typing it counts as one."""
+    raw = request.POST.get("patient_phone", "")
+    try:
+        return parse_indian_mobile(raw)
+    except InvalidPhone:
+        return "unparsed"
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@ratelimit(group="booking-ip", key="ip", rate=_ip_rate, method="POST")
+@ratelimit(group="booking-phone", key=_phone_key, rate=_phone_rate, method="POST")
+def request_visit(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = VisitRequestForm(request.POST)
+        if form.is_valid():
+            try:
+                visit_request, _created = services.visit_request_create(
+                    details=form.request_details(),
+                    submission_token=form.cleaned_data["submission_token"],
+                    language=get_language() or settings.LANGUAGE_CODE,
+                    notice=current_notice(),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                request.session[SESSION_KEY] = visit_request.pk
+                return redirect("booking:received")
+    else:
+        form = VisitRequestForm(initial={"submission_token": uuid.uuid4()})
+    return render(request, "booking/request_form.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET"])
+def request_received(request: HttpRequest) -> HttpResponse:
+    pk = request.session.get(SESSION_KEY)
+    visit_request = VisitRequest.objects.filter(pk=pk).first() if pk else None
+    if visit_request is None:
+        return redirect("booking:request")
+    context = {"visit_request": visit_request, "status_path": status_path(visit_request)}
+    return _private(render(request, "booking/received.html", context))
+
+
+def _link_invalid(request: HttpRequest) -> HttpResponse:
+    return _private(render(request, "booking/link_invalid.html", status=404))
+
+
+@never_cache
+@require_http_methods(["GET"])
+def request_status(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        visit_request = request_from_token(token)
+    except LinkInvalid:
+        return _link_invalid(request)
+    context = {
+        "visit_request": visit_request,
+        "token": token,
+        "cancelled_now": request.GET.get("cancelled") == "1",
+    }
+    return _private(render(request, "booking/status.html", context))
+
+
+@never_cache
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def request_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        visit_request = request_from_token(token)
+    except LinkInvalid:
+        return _link_invalid(request)
+    status_url = reverse("booking:status", kwargs={"token": token})
+    if not visit_request.is_open:
+        return redirect(status_url)
+    error = ""
+    reason = ""
+    if request.method == "POST":
+        reason = request.POST.get("reason", "")[:500]
+        try:
+            services.visit_request_cancel(visit_request=visit_request, reason=reason, actor=None)
+        except ValidationError:
+            error = _("Please tell us briefly why you are cancelling.")
+        else:
+            return HttpResponseRedirect(f"{status_url}?cancelled=1")
+    context = {"visit_request": visit_request, "error": error, "reason": reason, "token": token}
+    return _private(
+        render(request, "booking/cancel.html", context, status=400 if error else 200)
+    )
+
+
+def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "booking/rate_limited.html", status=429)
+

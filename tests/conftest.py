@@ -1,0 +1,30 @@
+import pytest
+from django.core.cache import cache
+
+from uhapo.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    """Each test starts with an empty cache (rate limits) and its own mail/SMS folders."""
+    cache.clear()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SMS_BACKEND = "tests.sms.RecordingSmsBackend"
+    settings.SMS_FILE_PATH = str(tmp_path / "sms")
+    from tests.sms import RecordingSmsBackend
+
+    RecordingSmsBackend.sent.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Without a real worker, tasks run in-process; tests marked `worker` get the real thing."""
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous

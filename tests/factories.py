@@ -1,0 +1,151 @@
+"""Factories with obviously fictional people (no real patient data anywhere)."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from booking.models import Consent, Medicine, Recipient, ServiceArea, Submitter, TimeOfDay, VisitRequest
+
+
+class ServiceAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceArea
+        django_get_or_create = ("pin_code",)
+
+    pin_code = "400053"
+    name = "Andheri West"
+    city = "Mumbai"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    first_name = "Test"
+    last_name = "Staffer"
+    email = factory.LazyAttribute(lambda u: f"{u.username}@staff.uhapo.example")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery-staple")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            for name in extracted:
+                self.groups.add(Group.objects.get_or_create(name=name)[0])
+            self.save()
+
+
+class NurseFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"nurse{n}")
+    first_name = factory.Iterator(["Asha", "Meera", "Sunita"])
+    groups = ["Nurses"]
+
+
+class CoordinatorFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"coordinator{n}")
+    first_name = "Coral"
+    groups = ["Coordinators"]
+
+
+def _reference(n: int) -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    a, b = divmod(n, len(alphabet))
+    return f"UH-TEST-{alphabet[a % len(alphabet)]}{alphabet[b]}ZZ"
+
+
+class VisitRequestFactory(factory.django.DjangoModelFactory):
+    """A request as services.visit_request_create would leave it (no messages)."""
+
+    class Meta:
+        model = VisitRequest
+
+    reference = factory.Sequence(_reference)
+    submission_token = factory.LazyFunction(uuid.uuid4)
+    link_nonce = factory.Sequence(lambda n: f"nonce{n:011d}")
+    submitted_by = Submitter.PATIENT
+    patient_name = "Testina Fictional"
+    patient_birth_year = 1960
+    patient_phone = "+919820012345"
+    patient_email = "testina@example.com"
+    message_recipient = Recipient.PATIENT
+    address_line = "Flat 12, Imaginary Heights"
+    street = "Example Road"
+    area = "Andheri West"
+    pin_code = "400053"
+    service_area = factory.SubFactory(ServiceAreaFactory)
+    cancer_type = "Lung cancer"
+    medicine = Medicine.PEMBROLIZUMAB
+    oncologist_name = "Dr Placeholder"
+    hospital_name = "Nowhere General Hospital"
+    first_dose_in_hospital = True
+    had_infusion_reaction = False
+    has_prescription = True
+    preferred_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=3))
+    preferred_time = TimeOfDay.MORNING
+
+    consent = factory.RelatedFactory(
+        "tests.factories.ConsentFactory", factory_related_name="request"
+    )
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    notice_version = "2026-11-01"
+    notice_sha256 = "0" * 64
+    given_at = factory.LazyFunction(timezone.now)
+
+
+def form_data(**overrides: object) -> dict[str, object]:
+    """A complete, valid booking form as a patient fills it in."""
+    data: dict[str, object] = {
+        "submission_token": str(uuid.uuid4()),
+        "website": "",
+        "submitted_by": "patient",
+        "patient_name": "Testina Fictional",
+        "patient_birth_year": "1960",
+        "patient_phone": "98200 12345",
+        "patient_email": "testina@example.com",
+        "address_line": "Flat 12, Imaginary Heights",
+        "street": "Example Road",
+        "area": "Andheri West",
+        "landmark": "",
+        "pin_code": "400053",
+        "cancer_type": "Lung cancer",
+        "medicine": "pembrolizumab",
+        "medicine_other": "",
+        "oncologist_name": "Dr Placeholder",
+        "hospital_name": "Nowhere General Hospital",
+        "first_dose_in_hospital": "yes",
+        "had_infusion_reaction": "no",
+        "has_prescription": "yes",
+        "preferred_date": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
+        "preferred_time": "morning",
+        "notes": "",
+        "consent": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def caregiver_form_data(**overrides: object) -> dict[str, object]:
+    data = form_data(
+        submitted_by="caregiver",
+        caregiver_name="Fictional Son",
+        caregiver_relationship="son",
+        caregiver_phone="+91 98200 54321",
+        caregiver_email="son@example.com",
+        message_recipient="both",
+    )
+    data.update(overrides)
+    return data

@@ -1,0 +1,16 @@
+"""An SMS backend for tests that keeps what it was asked to send, in memory.
+
+Used only where a test runs in one process; tests of the real HTTP backend
+point it at a local HTTP server instead (tests/booking/test_delivery.py).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class RecordingSmsBackend:
+    sent: ClassVar[list[dict[str, str]]] = []
+
+    def send(self, *, to: str, body: str, idempotency_key: str) -> None:
+        self.sent.append({"to": to, "body": body, "idempotency_key": idempotency_key})

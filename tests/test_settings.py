@@ -1,0 +1,73 @@
+"""The settings module refuses to run production on unsafe defaults."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _check(env_overrides: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_debug_off_without_secret_key_refuses_to_start():
+    """With DJANGO_DEBUG off, a missing secret key stops the app at start-up."""
+    result = _check({"DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "uhapo.example"})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_off_with_a_guessable_secret_key_refuses_to_start():
+    result = _check(
+        {
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "django-insecure-" + "x" * 60,
+            "DJANGO_ALLOWED_HOSTS": "uhapo.example",
+        }
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_off_without_allowed_hosts_refuses_to_start():
+    result = _check({"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "k3y-" * 20})
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_deploy_check_passes_with_production_variables():
+    result = _check(
+        {
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "production-like-" + "a1b2c3d4e5" * 6,
+            "DJANGO_ALLOWED_HOSTS": "care.uhapo.example",
+        },
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_reports_the_database_vendor(capsys):
+    """CI runs on PostgreSQL; this line in the output shows which database ran the suite."""
+    with capsys.disabled():
+        print(f"\n[database vendor: {connection.vendor}]")
+    assert connection.vendor in {"postgresql", "sqlite"}
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        assert connection.vendor == "postgresql"
