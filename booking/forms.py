@@ -414,8 +414,12 @@ class VisitRequestForm(forms.Form):
 
     def request_details(self) -> dict[str, Any]:
         """The cleaned answers that become the request's fields."""
-        model_fields = {f.name for f in VisitRequest._meta.get_fields()}
-        return {k: v for k, v in self.cleaned_data.items() if k in model_fields}
+        model_fields = {f.name for f in VisitRequest._meta.get_fields() if f.editable}
+        return {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k in model_fields and k != "submission_token"
+        }
 
     @property
     def error_summary(self) -> list[tuple[str, str]]:

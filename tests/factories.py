@@ -10,7 +10,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from booking.models import Consent, Medicine, Recipient, ServiceArea, Submitter, TimeOfDay, VisitRequest
+from booking.models import (
+    Consent,
+    Medicine,
+    Recipient,
+    ServiceArea,
+    Submitter,
+    TimeOfDay,
+    VisitRequest,
+)
 
 
 class ServiceAreaFactory(factory.django.DjangoModelFactory):
@@ -36,24 +44,33 @@ class UserFactory(factory.django.DjangoModelFactory):
     is_staff = True
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery-staple")
 
+    default_groups: tuple[str, ...] = ()
+
     @factory.post_generation
     def groups(self, create, extracted, **kwargs):
-        if create and extracted:
-            for name in extracted:
+        names = extracted if extracted is not None else self._factory_default_groups
+        if create:
+            for name in names:
                 self.groups.add(Group.objects.get_or_create(name=name)[0])
-            self.save()
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        kwargs.pop("default_groups", None)
+        user = super()._create(model_class, *args, **kwargs)
+        user._factory_default_groups = cls.default_groups
+        return user
 
 
 class NurseFactory(UserFactory):
     username = factory.Sequence(lambda n: f"nurse{n}")
     first_name = factory.Iterator(["Asha", "Meera", "Sunita"])
-    groups = ["Nurses"]
+    default_groups = ("Nurses",)
 
 
 class CoordinatorFactory(UserFactory):
     username = factory.Sequence(lambda n: f"coordinator{n}")
     first_name = "Coral"
-    groups = ["Coordinators"]
+    default_groups = ("Coordinators",)
 
 
 def _reference(n: int) -> str:
@@ -67,6 +84,7 @@ class VisitRequestFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = VisitRequest
+        skip_postgeneration_save = True
 
     reference = factory.Sequence(_reference)
     submission_token = factory.LazyFunction(uuid.uuid4)
