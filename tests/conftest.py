@@ -28,3 +28,30 @@ def _eager_celery(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on localhost; Django's SMTP backend points at it."""
+    from tests.servers import SmtpSink
+
+    sink = SmtpSink().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_USE_TLS = False
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def sms_provider(settings):
+    """A local HTTP server standing in for the SMS gateway."""
+    from tests.servers import SmsProvider
+
+    provider = SmsProvider().start()
+    settings.SMS_BACKEND = "booking.sms.HttpSmsBackend"
+    settings.SMS_HTTP_URL = provider.url
+    settings.SMS_HTTP_TOKEN = "test-token"
+    yield provider
+    provider.stop()

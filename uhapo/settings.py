@@ -317,7 +317,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "deliver-due-messages": {
         "task": "booking.tasks.deliver_due_messages",
-        "schedule": 60.0,
+        "schedule": float(os.environ.get("MESSAGE_SWEEP_SECONDS", "60")),
     },
 }
 MESSAGE_MAX_ATTEMPTS = int(os.environ.get("MESSAGE_MAX_ATTEMPTS", "5"))

@@ -33,27 +33,27 @@ def ist(*args: int) -> datetime.datetime:
 
 
 def details(**overrides):
-    data = dict(
-        submitted_by="patient",
-        patient_name="Testina Fictional",
-        patient_birth_year=1960,
-        patient_phone="+919820012345",
-        patient_email="testina@example.com",
-        message_recipient="patient",
-        address_line="Flat 12",
-        street="Example Road",
-        area="Andheri West",
-        pin_code="400053",
-        cancer_type="Lung cancer",
-        medicine="pembrolizumab",
-        oncologist_name="Dr Placeholder",
-        hospital_name="Nowhere General",
-        first_dose_in_hospital=True,
-        had_infusion_reaction=False,
-        has_prescription=True,
-        preferred_date=timezone.localdate() + datetime.timedelta(days=2),
-        preferred_time="morning",
-    )
+    data = {
+        "submitted_by": "patient",
+        "patient_name": "Testina Fictional",
+        "patient_birth_year": 1960,
+        "patient_phone": "+919820012345",
+        "patient_email": "testina@example.com",
+        "message_recipient": "patient",
+        "address_line": "Flat 12",
+        "street": "Example Road",
+        "area": "Andheri West",
+        "pin_code": "400053",
+        "cancer_type": "Lung cancer",
+        "medicine": "pembrolizumab",
+        "oncologist_name": "Dr Placeholder",
+        "hospital_name": "Nowhere General",
+        "first_dose_in_hospital": True,
+        "had_infusion_reaction": False,
+        "has_prescription": True,
+        "preferred_date": timezone.localdate() + datetime.timedelta(days=2),
+        "preferred_time": "morning",
+    }
     data.update(overrides)
     return data
 
@@ -74,7 +74,8 @@ def test_reference_is_easy_to_read_aloud():
     for _ in range(200):
         reference = services.new_reference()
         assert len(reference) == 12
-        assert reference.startswith("UH-") and reference[7] == "-"
+        assert reference.startswith("UH-")
+        assert reference[7] == "-"
         assert not set(reference[3:].replace("-", "")) & set("0O1I")
 
 
@@ -107,9 +108,9 @@ def test_create_with_an_unserved_pin_saves_nothing():
 def test_same_submission_token_returns_the_first_request():
     ServiceAreaFactory()
     token = uuid.uuid4()
-    kwargs = dict(
-        details=details(), submission_token=token, language="en", notice=current_notice("en")
-    )
+    kwargs = {
+        "details": details(), "submission_token": token, "language": "en", "notice": current_notice("en")
+    }
     first, created_first = services.visit_request_create(**kwargs)
     second, created_second = services.visit_request_create(**kwargs)
     assert (created_first, created_second) == (True, False)
@@ -323,14 +324,14 @@ def test_request_at_night_gets_email_at_once_and_sms_at_8(
 
 
 def _reminder(visit_request, **kwargs) -> Message:
-    defaults = dict(
-        request=visit_request,
-        kind=MessageKind.REQUEST_RECEIVED,
-        channel=Channel.SMS,
-        audience=Audience.PATIENT,
-        recipient=visit_request.patient_phone,
-        due_at=timezone.now() - datetime.timedelta(seconds=1),
-    )
+    defaults = {
+        "request": visit_request,
+        "kind": MessageKind.REQUEST_RECEIVED,
+        "channel": Channel.SMS,
+        "audience": Audience.PATIENT,
+        "recipient": visit_request.patient_phone,
+        "due_at": timezone.now() - datetime.timedelta(seconds=1),
+    }
     defaults.update(kwargs)
     return Message.objects.create(**defaults)
 

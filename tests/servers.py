@@ -1,0 +1,107 @@
+"""Real local servers that stand in for providers we cannot reach from tests:
+an SMTP server (aiosmtpd) and an HTTP SMS provider."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SmtpSink:
+    """An SMTP server on 127.0.0.1 that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.port = free_port()
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def start(self) -> SmtpSink:
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        self._controller.stop()
+
+    def wait_for(self, count: int, timeout: float = 10) -> list[EmailMessage]:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.messages
+
+
+class SmsProvider:
+    """An HTTP server shaped like an SMS gateway. It records each POST and can
+    be told to fail or to hang, to test retries and crashes."""
+
+    def __init__(self) -> None:
+        self.received: list[dict] = []
+        self.fail_next = 0
+        self.hang_next = 0
+        self.release = threading.Event()
+        provider = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                length = int(self.headers.get("Content-Length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                provider.received.append(
+                    {
+                        "body": body,
+                        "key": self.headers.get("Idempotency-Key"),
+                        "auth": self.headers.get("Authorization"),
+                    }
+                )
+                if provider.hang_next:
+                    provider.hang_next -= 1
+                    provider.release.wait(60)
+                if provider.fail_next:
+                    provider.fail_next -= 1
+                    self.send_response(503)
+                    self.end_headers()
+                    return
+                self.send_response(202)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b'{"status": "queued"}')
+
+            def log_message(self, *args):
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/v1/messages"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self) -> SmsProvider:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.release.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+    def distinct_keys(self) -> set[str]:
+        return {r["key"] for r in self.received}
+
+    def wait_for(self, count: int, timeout: float = 10) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        while len(self.received) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.received
