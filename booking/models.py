@@ -140,6 +140,8 @@ class VisitRequest(models.Model):
 
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # When the request was completed, cancelled or declined: retention counts from here.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
 
     class Meta:
@@ -155,6 +157,11 @@ class VisitRequest(models.Model):
         indexes = [
             models.Index(fields=["nurse", "scheduled_start"], name="visit_nurse_start"),
             models.Index(fields=["preferred_date"], name="visit_preferred_date"),
+            models.Index(
+                fields=["closed_at"],
+                name="visit_closed_not_erased",
+                condition=Q(anonymised_at__isnull=True, closed_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -292,3 +299,34 @@ class Message(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_channel_display()})"
 
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("Opened a request")
+    LIST = "list", _("Listed requests")
+    EXPORT = "export", _("Exported requests")
+    WITHDRAW = "withdraw", _("Erased a request on the family's behalf")
+
+
+class AccessLog(models.Model):
+    """Append-only: which staff member saw or exported which requests, and when.
+
+    Holds request ids and references only, never patient details.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_username = models.CharField(_("staff member"), max_length=150)
+    action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
+    request_ids = models.JSONField(_("request ids"), default=list)
+    references = models.TextField(_("references"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+
+    def __str__(self) -> str:
+        return f"{self.actor_username} {self.action} {self.created_at:%Y-%m-%d %H:%M}"

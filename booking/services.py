@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 
 from booking import delivery
 from booking.models import (
+    AccessAction,
+    AccessLog,
     Audience,
     Channel,
     Consent,
@@ -63,6 +65,10 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.CANCELLED: set(),
     Status.DECLINED: set(),
 }
+
+
+CLOSED_STATUSES = (Status.COMPLETED, Status.CANCELLED, Status.DECLINED)
+ERASED = "[erased]"
 
 
 class TransitionNotAllowed(ValidationError):
@@ -202,6 +208,8 @@ def _move(
             code="transition",
         )
     visit_request.status = to_status
+    if to_status in CLOSED_STATUSES:
+        visit_request.closed_at = timezone.now()
     _record_event(
         visit_request,
         from_status=from_status,
@@ -378,7 +386,7 @@ def visit_request_complete(
     visit_request = _locked(visit_request)
     _move(visit_request, Status.COMPLETED, actor=actor, actor_label=_actor_label(actor, ""), note=note)
     _cancel_pending_messages(visit_request, kinds=REMINDER_OFFSETS.keys())
-    visit_request.save(update_fields=["status", "updated_at"])
+    visit_request.save(update_fields=["status", "closed_at", "updated_at"])
     return visit_request
 
 
@@ -409,7 +417,7 @@ def visit_request_cancel(
     )
     _cancel_pending_messages(visit_request)
     visit_request.closing_reason = reason
-    visit_request.save(update_fields=["status", "closing_reason", "updated_at"])
+    visit_request.save(update_fields=["status", "closing_reason", "closed_at", "updated_at"])
     _queue_messages(visit_request, MessageKind.CANCELLED, due_at=timezone.now())
     return visit_request
 
@@ -520,3 +528,135 @@ def message_resend(*, message: Message, actor: AbstractBaseUser) -> Message:
     message.refresh_from_db()
     return message
 
+
+
+# --- personal data ------------------------------------------------------------
+
+# Everything that names, locates or describes the patient's health. What
+# stays (reference, statuses, dates, PIN code, nurse) keeps counts and
+# timelines meaningful without pointing at a person.
+_ERASE_TO_BLANK = (
+    "patient_phone",
+    "patient_email",
+    "caregiver_name",
+    "caregiver_relationship",
+    "caregiver_phone",
+    "caregiver_email",
+    "address_line",
+    "street",
+    "area",
+    "landmark",
+    "cancer_type",
+    "medicine",
+    "medicine_other",
+    "oncologist_name",
+    "hospital_name",
+    "notes",
+    "closing_reason",
+)
+
+
+def _anonymise(visit_request: VisitRequest, *, now: datetime.datetime) -> None:
+    fields: dict[str, Any] = dict.fromkeys(_ERASE_TO_BLANK, "")
+    fields.update(
+        patient_name=ERASED,
+        patient_birth_year=None,
+        first_dose_in_hospital=False,
+        had_infusion_reaction=False,
+        has_prescription=False,
+        needs_clinical_review=False,
+        # Every private link sent so far stops working.
+        link_nonce=secrets.token_hex(8),
+        anonymised_at=now,
+        updated_at=now,
+    )
+    VisitRequest.objects.filter(pk=visit_request.pk).update(**fields)
+    Message.objects.filter(request=visit_request).update(recipient=ERASED, last_error="")
+    # Staff notes may quote the family; the moves themselves stay.
+    RequestEvent.objects.filter(request=visit_request).exclude(note="").update(note=ERASED)
+
+
+@transaction.atomic
+def visit_request_withdraw_consent(
+    *, visit_request: VisitRequest, actor: AbstractBaseUser | None
+) -> VisitRequest:
+    """The family takes back their consent: stop everything and erase their details.
+
+    Pending messages are cancelled, an open request is cancelled, personal
+    fields are erased in place and the consent is marked withdrawn, all at
+    once. No acknowledgement is sent: we no longer hold an address for it.
+    """
+    visit_request = _locked(visit_request)
+    if visit_request.anonymised_at is not None:
+        return visit_request
+    now = timezone.now()
+    label = _actor_label(actor, "family")
+    _cancel_pending_messages(visit_request)
+    if visit_request.is_open:
+        _move(
+            visit_request,
+            Status.CANCELLED,
+            actor=actor,
+            actor_label=label,
+            note=_("Consent withdrawn."),
+        )
+        visit_request.save(update_fields=["status", "closed_at", "updated_at"])
+    _anonymise(visit_request, now=now)
+    # Written after the erasure, which blanks earlier notes.
+    _record_event(
+        visit_request,
+        from_status=visit_request.status,
+        to_status=visit_request.status,
+        actor=actor,
+        actor_label=label,
+        note=_("Consent withdrawn; personal details erased."),
+    )
+    Consent.objects.filter(request=visit_request).update(withdrawn_at=now)
+    if actor is not None:
+        access_log_record(actor=actor, action=AccessAction.WITHDRAW, requests=[visit_request])
+    visit_request.refresh_from_db()
+    return visit_request
+
+
+def visit_requests_anonymise_expired(*, now: datetime.datetime | None = None) -> int:
+    """Erase the personal details of requests closed more than DATA_RETENTION_DAYS ago.
+
+    Open requests are never touched; running it twice changes nothing.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.DATA_RETENTION_DAYS)
+    expired = VisitRequest.objects.filter(
+        status__in=CLOSED_STATUSES, anonymised_at__isnull=True, closed_at__lte=cutoff
+    ).values_list("pk", flat=True)
+    count = 0
+    for pk in expired.iterator(chunk_size=500):
+        with transaction.atomic():
+            visit_request = VisitRequest.objects.select_for_update().get(pk=pk)
+            if visit_request.anonymised_at is None and visit_request.status in CLOSED_STATUSES:
+                _anonymise(visit_request, now=now)
+                _record_event(
+                    visit_request,
+                    from_status=visit_request.status,
+                    to_status=visit_request.status,
+                    actor=None,
+                    actor_label="system",
+                    note=_("Personal details erased after the retention period."),
+                )
+                count += 1
+    if count:
+        logger.info("retention: erased personal details of %s request(s)", count)
+    return count
+
+
+def access_log_record(
+    *, actor: AbstractBaseUser, action: str, requests: Iterable[VisitRequest]
+) -> AccessLog:
+    """Append who saw or exported which requests. Ids and references only."""
+    rows = list(requests)
+    return AccessLog.objects.create(
+        actor=actor,
+        actor_username=actor.get_username(),
+        action=action,
+        request_ids=[r.pk for r in rows],
+        references=" ".join(r.reference for r in rows),
+    )

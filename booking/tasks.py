@@ -35,3 +35,9 @@ def enqueue_delivery(message_ids: list[int]) -> None:
         deliver_messages.delay(message_ids)
     except Exception:
         logger.warning("broker unavailable; %s message(s) left for the sweep", len(message_ids))
+
+
+@shared_task(ignore_result=True)
+def anonymise_expired_requests() -> int:
+    """Daily: erase personal details of requests closed longer ago than the retention period."""
+    return services.visit_requests_anonymise_expired()

@@ -130,6 +130,32 @@ def request_cancel(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        visit_request = request_from_token(token)
+    except LinkInvalid:
+        return _link_invalid(request)
+    if request.method == "POST":
+        services.visit_request_withdraw_consent(visit_request=visit_request, actor=None)
+        return redirect("booking:erased")
+    context = {"visit_request": visit_request, "token": token}
+    return _private(render(request, "booking/withdraw.html", context))
+
+
+@require_http_methods(["GET"])
+def request_erased(request: HttpRequest) -> HttpResponse:
+    request.session.pop(SESSION_KEY, None)
+    return _private(render(request, "booking/erased.html"))
+
+
+@require_http_methods(["GET"])
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    notice = current_notice()
+    return render(request, "booking/privacy.html", {"notice": notice})
+
+
 def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "booking/rate_limited.html", status=429)
 

@@ -270,6 +270,8 @@ BOOKING_RATE_LIMIT_IP = os.environ.get("BOOKING_RATE_LIMIT_IP", "20/h")
 BOOKING_RATE_LIMIT_PHONE = os.environ.get("BOOKING_RATE_LIMIT_PHONE", "5/h")
 RATELIMIT_VIEW = "booking.views.rate_limited"
 PRIVACY_NOTICE_VERSION = "2026-11-01"
+# Days after a request is closed before its personal details are erased.
+DATA_RETENTION_DAYS = int(os.environ.get("DATA_RETENTION_DAYS", "365"))
 
 # --- Celery ------------------------------------------------------------------
 
@@ -318,6 +320,10 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-due-messages": {
         "task": "booking.tasks.deliver_due_messages",
         "schedule": float(os.environ.get("MESSAGE_SWEEP_SECONDS", "60")),
+    },
+    "anonymise-expired-requests": {
+        "task": "booking.tasks.anonymise_expired_requests",
+        "schedule": 6 * 60 * 60.0,
     },
 }
 MESSAGE_MAX_ATTEMPTS = int(os.environ.get("MESSAGE_MAX_ATTEMPTS", "5"))
