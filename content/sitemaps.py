@@ -1,16 +1,21 @@
+import datetime
+
 from django.contrib.sitemaps import Sitemap
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from content.models import Page
 
 
 class PageSitemap(Sitemap):
+    """Every published page of the guide, sub-pages included."""
+
     changefreq = "monthly"
 
-    def items(self):
-        return Page.objects.filter(is_published=True)
+    def items(self) -> QuerySet[Page]:
+        return Page.objects.published().only("slug", "updated_at", "order", "title")
 
-    def lastmod(self, obj: Page):
+    def lastmod(self, obj: Page) -> datetime.datetime:
         return obj.updated_at
 
 

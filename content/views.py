@@ -1,21 +1,164 @@
+"""The immunotherapy guide: the landing page, the guide's index and one view per page.
+
+Every view answers conditional GETs and may be reused by a browser or a proxy
+for a few minutes. A page costs at most three queries: the guide's version
+(for ETag/Last-Modified), the page, and the guide's navigation.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import condition, require_safe
 
+from content.guide import Guide
 from content.models import Page
+from content.rendering import render_markdown
+
+CACHE_MAX_AGE = 300
+
+View = Callable[..., HttpResponse]
+
+
+def _guide_version(request: HttpRequest) -> tuple[datetime.datetime | None, int]:
+    """The newest edit and the number of pages, unpublished ones included.
+
+    Each page shows its neighbours' titles, so any edit anywhere in the guide
+    changes it. Unpublished pages count too: hiding the newest page must not
+    move Last-Modified back in time, and deleting one changes the count.
+    """
+    # condition() asks for the ETag and for Last-Modified separately; keep the
+    # answer on the request so one aggregate query serves both.
+    version = getattr(request, "_content_guide_version", None)
+    if version is None:
+        totals = Page.objects.aggregate(latest=Max("updated_at"), pages=Count("pk"))
+        version = (totals["latest"], totals["pages"])
+        request._content_guide_version = version
+    return version
+
+
+def _etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+    latest, pages = _guide_version(request)
+    # The support phone is printed on every page and comes from the environment.
+    parts = (
+        request.path,
+        get_language() or "",
+        latest.isoformat() if latest else "",
+        str(pages),
+        settings.SUPPORT_PHONE,
+    )
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+def _last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> datetime.datetime | None:
+    return _guide_version(request)[0]
+
+
+def _reusable(view: View) -> View:
+    """Let browsers and proxies keep the page for a while and revalidate it cheaply."""
+    conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(view)
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = conditional(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            # Staff sessions are refreshed with a Set-Cookie on every request;
+            # a shared cache must never store that and hand it to someone else.
+            patch_cache_control(response, private=True, max_age=0)
+        else:
+            patch_cache_control(response, public=True, max_age=CACHE_MAX_AGE)
+        return response
+
+    return wrapped
+
+
+def _breadcrumbs(*pages: Page) -> list[tuple[str, str]]:
+    trail = [
+        (_("Home"), reverse("content:home")),
+        (_("Immunotherapy guide"), reverse("content:guide")),
+    ]
+    return trail + [(page.title, page.get_absolute_url()) for page in pages]
+
+
+def _structured_data(
+    request: HttpRequest, page: Page, breadcrumbs: list[tuple[str, str]]
+) -> dict[str, Any]:
+    """schema.org MedicalWebPage, so search engines show who reviewed the page and when."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": page.title,
+        "headline": page.title,
+        "description": page.summary,
+        "url": request.build_absolute_uri(page.get_absolute_url()),
+        "inLanguage": get_language() or settings.LANGUAGE_CODE,
+        "lastReviewed": page.last_reviewed.isoformat(),
+        "reviewedBy": {"@type": "Organization", "name": page.reviewer},
+        "dateModified": page.updated_at.isoformat(),
+        "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
+        "about": {"@type": "MedicalTherapy", "name": _("Cancer immunotherapy")},
+        "publisher": {"@type": "Organization", "name": _("UHAPO Home Care")},
+        "breadcrumb": {
+            "@type": "BreadcrumbList",
+            "itemListElement": [
+                {
+                    "@type": "ListItem",
+                    "position": position,
+                    "name": str(name),
+                    "item": request.build_absolute_uri(url),
+                }
+                for position, (name, url) in enumerate(breadcrumbs, start=1)
+            ],
+        },
+    }
 
 
 @require_safe
+@_reusable
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "content/home.html", {"pages": Page.objects.filter(is_published=True, parent=None)})
+    return render(request, "content/home.html", {"guide": Guide.published()})
 
 
 @require_safe
+@_reusable
 def guide(request: HttpRequest) -> HttpResponse:
-    return render(request, "content/guide.html", {"pages": Page.objects.filter(is_published=True)})
+    return render(
+        request,
+        "content/guide.html",
+        {"guide": Guide.published(), "breadcrumbs": _breadcrumbs()},
+    )
 
 
 @require_safe
+@_reusable
 def page(request: HttpRequest, slug: str) -> HttpResponse:
-    obj = get_object_or_404(Page, slug=slug, is_published=True)
-    return render(request, "content/page.html", {"page": obj})
+    page = get_object_or_404(Page.objects.published(), slug=slug)
+    guide = Guide.published()
+    parent = guide.parent(page)
+    breadcrumbs = _breadcrumbs(*([parent] if parent else []), page)
+    return render(
+        request,
+        "content/page.html",
+        {
+            "page": page,
+            "body": render_markdown(page.body),
+            "parent": parent,
+            "children": guide.children(page),
+            "previous_page": guide.previous(page),
+            "next_page": guide.next(page),
+            "breadcrumbs": breadcrumbs,
+            "structured_data": _structured_data(request, page, breadcrumbs),
+        },
+    )
