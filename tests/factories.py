@@ -42,7 +42,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = "Staffer"
     email = factory.LazyAttribute(lambda u: f"{u.username}@staff.uhapo.example")
     is_staff = True
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery-staple")
+    password = factory.django.Password("correct-horse-battery-staple")
 
     default_groups: tuple[str, ...] = ()
 
@@ -167,3 +167,47 @@ def caregiver_form_data(**overrides: object) -> dict[str, object]:
     )
     data.update(overrides)
     return data
+
+
+# --- content: guide pages ----------------------------------------------------
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    """A published guide page with made-up text; the real pages come from a migration."""
+
+    class Meta:
+        model = "content.Page"
+
+    title = factory.Sequence(lambda n: f"Test page {n}")
+    slug = factory.Sequence(lambda n: f"test-page-{n}")
+    summary = "A short test summary."
+    body = "Some **test** text.\n\n## A heading\n\nMore text."
+    order = factory.Sequence(lambda n: 10_000 + n)
+    is_published = True
+    last_reviewed = datetime.date(2026, 11, 1)
+    next_review_due = datetime.date(2027, 5, 1)
+    reviewer = "Test reviewer"
+
+
+# --- staff triage (admin) ---------------------------------------------------------
+
+
+class SuperuserFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"admin{n}")
+    first_name = "Ada"
+    last_name = "Administrator"
+    is_superuser = True
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    """An outbox row; pass status="failed" for one staff can resend."""
+
+    class Meta:
+        model = "booking.Message"
+
+    request = factory.SubFactory(VisitRequestFactory)
+    kind = "received"
+    channel = "sms"
+    audience = "patient"
+    recipient = "+919820012345"
+    due_at = factory.LazyFunction(timezone.now)

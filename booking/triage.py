@@ -1,0 +1,90 @@
+"""Rules the triage desk works by: when a new request is overdue, how long it has waited.
+
+Pure functions of their arguments (no database, no clock of their own) so
+the admin list, its filter and the tests agree on one definition.
+"""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+# Coordinators answer between 8 am and 8 pm IST, every day of the week.
+WORKDAY_START = datetime.time(8, 0)
+WORKDAY_END = datetime.time(20, 0)
+# A new request should be answered within this much working time.
+RESPONSE_TARGET = datetime.timedelta(hours=2)
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _window(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    zone = _zone()
+    return (
+        datetime.datetime.combine(day, WORKDAY_START, tzinfo=zone),
+        datetime.datetime.combine(day, WORKDAY_END, tzinfo=zone),
+    )
+
+
+def working_time_between(start: datetime.datetime, end: datetime.datetime) -> datetime.timedelta:
+    """The part of [start, end) that falls between 8 am and 8 pm IST."""
+    if end <= start:
+        return datetime.timedelta(0)
+    zone = _zone()
+    day = start.astimezone(zone).date()
+    last_day = end.astimezone(zone).date()
+    total = datetime.timedelta(0)
+    while day <= last_day:
+        open_at, close_at = _window(day)
+        overlap = min(end, close_at) - max(start, open_at)
+        if overlap > datetime.timedelta(0):
+            total += overlap
+        day += datetime.timedelta(days=1)
+    return total
+
+
+def overdue_cutoff(
+    now: datetime.datetime, target: datetime.timedelta = RESPONSE_TARGET
+) -> datetime.datetime:
+    """The latest arrival time that has waited `target` of working time by `now`.
+
+    A new request received at or before this instant is overdue; the admin
+    filters with created_at <= cutoff, so the list and `is_overdue` agree.
+    """
+    remaining = target
+    day = now.astimezone(_zone()).date()
+    # A target longer than the working day still ends: each step back a day
+    # uses up to 12 hours of it.
+    while True:
+        open_at, close_at = _window(day)
+        window_end = min(close_at, now)
+        available = window_end - open_at
+        if available > datetime.timedelta(0):
+            if remaining <= available:
+                return window_end - remaining
+            remaining -= available
+        day -= datetime.timedelta(days=1)
+
+
+def is_overdue(*, status: str, created_at: datetime.datetime, now: datetime.datetime) -> bool:
+    """A request still `new` after 2 working hours (8 am-8 pm IST) is overdue."""
+    from booking.models import Status
+
+    return status == Status.NEW and created_at <= overdue_cutoff(now)
+
+
+def format_wait(delta: datetime.timedelta) -> str:
+    """`3 h 10 min`, `2 d 4 h`, `45 min`: short enough for a list column."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    return _("%(minutes)d min") % {"minutes": minutes}

@@ -1,0 +1,103 @@
+"""When a new request is overdue: 2 working hours, counting only 8 am to 8 pm IST."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+import pytest
+
+from booking.triage import format_wait, is_overdue, overdue_cutoff, working_time_between
+
+IST = zoneinfo.ZoneInfo("Asia/Kolkata")
+H = datetime.timedelta(hours=1)
+MIN = datetime.timedelta(minutes=1)
+
+
+def ist(*args: int) -> datetime.datetime:
+    return datetime.datetime(*args, tzinfo=IST)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (ist(2026, 12, 2, 9, 0), ist(2026, 12, 2, 11, 30), 2.5 * H),
+        (ist(2026, 12, 2, 6, 0), ist(2026, 12, 2, 9, 0), 1 * H),
+        (ist(2026, 12, 2, 19, 30), ist(2026, 12, 3, 9, 30), 2 * H),
+        (ist(2026, 12, 2, 21, 0), ist(2026, 12, 3, 7, 59), 0 * H),
+        (ist(2026, 12, 2, 8, 0), ist(2026, 12, 4, 8, 0), 24 * H),
+        (ist(2026, 12, 2, 12, 0), ist(2026, 12, 2, 11, 0), 0 * H),
+    ],
+)
+def test_working_time_counts_only_8am_to_8pm(start, end, expected):
+    assert working_time_between(start, end) == expected
+
+
+def test_request_at_1930_is_overdue_at_0930_next_day():
+    """Half an hour the evening it came, an hour and a half the next morning."""
+    created = ist(2026, 12, 2, 19, 30)
+    assert not is_overdue(status="new", created_at=created, now=ist(2026, 12, 3, 9, 29))
+    assert is_overdue(status="new", created_at=created, now=ist(2026, 12, 3, 9, 30))
+
+
+def test_request_in_the_day_is_overdue_two_hours_later():
+    created = ist(2026, 12, 2, 10, 15)
+    assert not is_overdue(status="new", created_at=created, now=ist(2026, 12, 2, 12, 14))
+    assert is_overdue(status="new", created_at=created, now=ist(2026, 12, 2, 12, 15))
+
+
+def test_request_in_the_night_is_overdue_at_ten():
+    created = ist(2026, 12, 2, 23, 40)
+    assert not is_overdue(status="new", created_at=created, now=ist(2026, 12, 3, 9, 59))
+    assert is_overdue(status="new", created_at=created, now=ist(2026, 12, 3, 10, 0))
+
+
+def test_only_new_requests_are_overdue():
+    created = ist(2026, 12, 1, 9, 0)
+    now = ist(2026, 12, 3, 12, 0)
+    assert is_overdue(status="new", created_at=created, now=now)
+    for status in ("contacted", "scheduled", "completed", "cancelled", "declined"):
+        assert not is_overdue(status=status, created_at=created, now=now)
+
+
+@pytest.mark.parametrize(
+    ("now", "cutoff"),
+    [
+        (ist(2026, 12, 3, 12, 0), ist(2026, 12, 3, 10, 0)),
+        (ist(2026, 12, 3, 9, 30), ist(2026, 12, 2, 19, 30)),
+        (ist(2026, 12, 3, 10, 0), ist(2026, 12, 3, 8, 0)),
+        (ist(2026, 12, 3, 6, 0), ist(2026, 12, 2, 18, 0)),
+        (ist(2026, 12, 3, 23, 0), ist(2026, 12, 3, 18, 0)),
+    ],
+)
+def test_cutoff_is_two_working_hours_back(now, cutoff):
+    assert overdue_cutoff(now) == cutoff
+    # The cutoff and the working-time count agree.
+    assert working_time_between(cutoff, now) == 2 * H
+
+
+def test_cutoff_handles_targets_longer_than_a_day():
+    now = ist(2026, 12, 3, 9, 0)
+    cutoff = overdue_cutoff(now, target=13 * H)
+    assert cutoff == ist(2026, 12, 2, 8, 0)
+    assert working_time_between(cutoff, now) == 13 * H
+
+
+def test_cutoff_works_with_utc_input():
+    now = ist(2026, 12, 3, 9, 30).astimezone(datetime.UTC)
+    assert overdue_cutoff(now) == ist(2026, 12, 2, 19, 30)
+
+
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [
+        (0 * MIN, "0 min"),
+        (45 * MIN, "45 min"),
+        (3 * H + 10 * MIN, "3 h 10 min"),
+        (2 * H, "2 h 0 min"),
+        (52 * H + 59 * MIN, "2 d 4 h"),
+        (-5 * MIN, "0 min"),
+    ],
+)
+def test_format_wait(delta, text):
+    assert format_wait(delta) == text
