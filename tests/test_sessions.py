@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from tests.auth import sign_in
 from tests.factories import CoordinatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +20,8 @@ MINUTES = datetime.timedelta(minutes=1)
 @pytest.fixture
 def signed_in(client):
     user = CoordinatorFactory()
-    user.save()  # the factory sets the password after its last save
     with time_machine.travel(START, tick=False) as clock:
-        client.force_login(user)
+        sign_in(client, user)
         yield client, clock
 
 

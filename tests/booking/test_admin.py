@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 
 import pytest
 import time_machine
-from django.apps import apps
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.messages import get_messages
@@ -32,6 +31,7 @@ from booking.models import (
     Status,
     VisitRequest,
 )
+from tests.auth import current_code, sign_in, totp_device
 from tests.factories import (
     CoordinatorFactory,
     MessageFactory,
@@ -63,40 +63,19 @@ def clock():
         yield traveller
 
 
-def saved(user):
-    """UserFactory sets the password after its last save; store it, or the
-    session made by force_login no longer matches the user's row."""
-    user.save()
-    return user
-
-
 @pytest.fixture
 def coordinator():
-    return saved(CoordinatorFactory())
+    return CoordinatorFactory()
 
 
 @pytest.fixture
 def nurse():
-    return saved(NurseFactory(first_name="Asha", last_name="Fictional"))
+    return NurseFactory(first_name="Asha", last_name="Fictional")
 
 
 @pytest.fixture
 def other_nurse():
-    return saved(NurseFactory(first_name="Meera", last_name="Fictional"))
-
-
-def sign_in(client, user):
-    """force_login, plus a verified second factor once the admin asks for one (django-otp)."""
-    client.force_login(user)
-    if apps.is_installed("django_otp.plugins.otp_totp"):
-        from django_otp import DEVICE_ID_SESSION_KEY
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        device = TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return client
+    return NurseFactory(first_name="Meera", last_name="Fictional")
 
 
 @pytest.fixture
@@ -946,13 +925,23 @@ def test_coordinator_manages_service_areas_and_guide_pages(coordinator_client):
 
 
 def _login(client, username: str, password: str):
+    """The admin's login form: password and the code from the authenticator app."""
+    from django.contrib.auth import get_user_model
+
+    device = totp_device(get_user_model().objects.get(username=username))
     return client.post(
-        reverse("admin:login"), {"username": username, "password": password, "next": "/admin/"}
+        reverse("admin:login"),
+        {
+            "username": username,
+            "password": password,
+            "otp_token": current_code(device),
+            "next": "/admin/",
+        },
     )
 
 
 def test_sixth_attempt_is_refused_even_with_the_right_password(client, clock):
-    user = saved(CoordinatorFactory())
+    user = CoordinatorFactory()
     for _attempt in range(5):
         response = _login(client, user.username, "not-the-password-at-all")
     assert response.status_code == 429
@@ -969,7 +958,7 @@ def test_sixth_attempt_is_refused_even_with_the_right_password(client, clock):
 
 
 def test_four_wrong_passwords_do_not_lock(client):
-    user = saved(CoordinatorFactory())
+    user = CoordinatorFactory()
     for _attempt in range(4):
         assert _login(client, user.username, "not-the-password-at-all").status_code == 200
     response = _login(client, user.username, PASSWORD)

@@ -18,6 +18,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 # Obviously invented people: never a real member of staff.
 DEMO_USERS = [
@@ -90,9 +91,18 @@ class Command(BaseCommand):
                 user.set_password(password)
                 user.save()
                 user.groups.set([group])
+                # The admin asks every account for a code from an authenticator app.
+                TOTPDevice.objects.get_or_create(
+                    user=user, defaults={"name": "Demo authenticator", "confirmed": True}
+                )
         self.stdout.write("Demo staff accounts (fictional people, for local use only):")
         for spec in DEMO_USERS:
             self.stdout.write(f"  {spec['username']:<20} {spec['group']}")
         source = "generated for this run" if generated else "from DEMO_PASSWORD"
         self.stdout.write(f"Password for both ({source}): {password}")
-        self.stdout.write("Sign in at /admin/.")
+        self.stdout.write("Sign in at /admin/ with the password and a 6-digit code. Either add")
+        self.stdout.write("the account to an authenticator app with its link:")
+        for spec in DEMO_USERS:
+            device = TOTPDevice.objects.get(user__username=spec["username"])
+            self.stdout.write(f"  {device.config_url}")
+        self.stdout.write("or print the current code: python manage.py totp_code USERNAME")

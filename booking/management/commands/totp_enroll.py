@@ -10,7 +10,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class Command(BaseCommand):
-    help = "Create (or with --reset, replace) a staff member's TOTP device and print its setup link."
+    help = (
+        "Create (or with --reset, replace) a staff member's TOTP device and print its setup link."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
