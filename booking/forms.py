@@ -287,8 +287,9 @@ class VisitRequestForm(forms.Form):
         helper.form_tag = False
         helper.disable_csrf = True
         helper.form_show_errors = True
+        # The one-use token is rendered by the page itself, outside the
+        # cached fragment (see templates/booking/request_form.html).
         helper.layout = Layout(
-            "submission_token",
             HTML(
                 '<div class="hp-field" aria-hidden="true">'
                 '<label for="id_website">{{ form.website.label }}</label>{{ form.website }}</div>'
@@ -303,9 +304,7 @@ class VisitRequestForm(forms.Form):
             ),
             Fieldset(
                 _("If you are helping the patient"),
-                HTML(
-                    '<p class="form-text">{% load i18n %}{% translate "Fill this in only if you are a family member or friend filling in the form for the patient." %}</p>'
-                ),
+                HTML('{% include "booking/includes/caregiver_hint.html" %}'),
                 "caregiver_name",
                 "caregiver_relationship",
                 "caregiver_phone",
@@ -343,7 +342,11 @@ class VisitRequestForm(forms.Form):
         return helper
 
     def clean_pin_code(self) -> str:
-        pin = self.cleaned_data["pin_code"].strip()
+        # Hindi and Marathi keyboards may type Devanagari digits (४०००५३).
+        pin = "".join(
+            str(unicodedata.digit(ch)) if ch.isdigit() else ch
+            for ch in self.cleaned_data["pin_code"].strip()
+        )
         if not pin.isdigit() or len(pin) != 6:
             raise forms.ValidationError(_("A PIN code has 6 digits."), code="invalid")
         if not ServiceArea.objects.filter(pin_code=pin, is_active=True).exists():

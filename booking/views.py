@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -70,7 +71,9 @@ def request_visit(request: HttpRequest) -> HttpResponse:
                 return redirect("booking:received")
     else:
         form = VisitRequestForm(initial={"submission_token": uuid.uuid4()})
-    return render(request, "booking/request_form.html", {"form": form})
+    # The date limits in the form change at midnight; so does the cached copy.
+    context = {"form": form, "form_day": timezone.localdate().isoformat()}
+    return render(request, "booking/request_form.html", context)
 
 
 @never_cache

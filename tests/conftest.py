@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from uhapo.celery import app as celery_app
 
@@ -8,6 +8,7 @@ from uhapo.celery import app as celery_app
 def _isolated(settings, tmp_path):
     """Each test starts with an empty cache (rate limits) and its own mail/SMS folders."""
     cache.clear()
+    caches["template_fragments"].clear()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SMS_BACKEND = "tests.sms.RecordingSmsBackend"
     settings.SMS_FILE_PATH = str(tmp_path / "sms")

@@ -156,6 +156,13 @@ else:
         }
     }
 
+# Rendered fragments that change only with a deploy, the language or the
+# day: kept in each process's memory, never shared.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "uhapo-fragments",
+}
+
 # --- Auth and sessions ------------------------------------------------------
 
 AUTHENTICATION_BACKENDS = [

@@ -324,3 +324,15 @@ def test_cancelling_cancels_pending_reminders(client):
     client.post(cancel_url, {"reason": "No longer needed"})
     reminder.refresh_from_db()
     assert reminder.status == MessageStatus.CANCELLED
+
+
+def test_each_visit_to_the_form_gets_its_own_one_use_token(client):
+    import re
+
+    first = client.get(BOOK).content.decode()
+    second = client.get(BOOK).content.decode()  # the fields now come from the cache
+    token = re.compile(r'name="submission_token" value="([0-9a-f-]{36})"')
+    assert token.search(first).group(1) != token.search(second).group(1)
+    assert first.count('name="submission_token"') == second.count('name="submission_token"') == 1
+    for name in ("patient_name", "pin_code", "consent", "preferred_date"):
+        assert f'name="{name}"' in second
