@@ -33,10 +33,12 @@ $(STAMP_DEV): requirements.txt requirements-dev.txt | $(BIN)/python
 
 run: $(STAMP_RUN) ## Start the whole portal (web + Celery worker and beat) on SQLite at http://127.0.0.1:8000
 	mkdir -p var/celery/out var/celery/processed var/mail var/sms
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py compile_translations -v0
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --noinput
 	PATH=$(CURDIR)/$(BIN):$$PATH DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/honcho -f Procfile.dev start
 
 test: $(STAMP_DEV) ## Run the whole test suite (honours DATABASE_URL and CELERY_BROKER_URL)
+	$(TEST_ENV) $(PY) manage.py compile_translations -v0
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from booking import sms
 from booking.links import status_path
@@ -29,6 +30,7 @@ def _context(message: Message) -> dict[str, Any]:
     }
     if message.kind == MessageKind.COORDINATOR_ALERT:
         context["admin_url"] = settings.SITE_URL + visit_request.get_admin_url()
+        context["family_language"] = visit_request.language
     else:
         context["status_url"] = settings.SITE_URL + status_path(visit_request)
     if visit_request.scheduled_start:
@@ -42,9 +44,10 @@ def _context(message: Message) -> dict[str, Any]:
 
 def render(message: Message) -> dict[str, str]:
     """The message's texts in the family's language: sms, or subject and body."""
-    context = _context(message)
     base = f"booking/messages/{message.kind}"
     with translation.override(message.language), timezone.override(settings.TIME_ZONE):
+        # Inside the override, so the private link opens in the family's language too.
+        context = _context(message)
         if message.channel == Channel.SMS:
             return {"body": " ".join(render_to_string(f"{base}.sms.txt", context).split())}
         return {
@@ -66,8 +69,14 @@ def calendar_invite(visit_request: VisitRequest) -> bytes:
     event.add("dtstamp", timezone.now())
     event.add("dtstart", visit_request.scheduled_start)
     event.add("dtend", visit_request.scheduled_end)
-    event.add("summary", f"UHAPO home visit {visit_request.reference}")
-    event.add("description", f"Questions: {display_phone(settings.SUPPORT_PHONE)}")
+    event.add(
+        "summary",
+        _("UHAPO home visit %(reference)s") % {"reference": visit_request.reference},
+    )
+    event.add(
+        "description",
+        _("Questions: %(phone)s") % {"phone": display_phone(settings.SUPPORT_PHONE)},
+    )
     event.add("sequence", visit_request.schedule_version)
     calendar.add_component(event)
     return calendar.to_ical()
@@ -89,7 +98,9 @@ def send(message: Message) -> None:
         headers={"Message-ID": f"<{key}@uhapo.message>", "X-UHAPO-Idempotency-Key": key},
     )
     if message.kind == MessageKind.VISIT_SCHEDULED and message.request.scheduled_start:
-        email.attach("visit.ics", calendar_invite(message.request), "text/calendar")
+        with translation.override(message.language):
+            invite = calendar_invite(message.request)
+        email.attach("visit.ics", invite, "text/calendar")
     email.send(fail_silently=False)
 
 
@@ -105,4 +116,3 @@ def sms_segments(text: str) -> int:
         return 1 if units <= 160 else -(-units // 153)
     units = len(text.encode("utf-16-le")) // 2
     return 1 if units <= 70 else -(-units // 67)
-

@@ -52,9 +52,7 @@ class PhoneField(forms.CharField):
     """An Indian mobile number, returned in E.164 (+91XXXXXXXXXX)."""
 
     default_error_messages = {
-        "invalid": _(
-            "Enter a 10-digit Indian mobile number, like 98200 12345 or +91 98200 12345."
-        ),
+        "invalid": _("Enter a 10-digit Indian mobile number, like 98200 12345 or +91 98200 12345."),
     }
 
     def __init__(self, **kwargs: Any) -> None:
@@ -150,7 +148,9 @@ class VisitRequestForm(forms.Form):
         initial=Recipient.PATIENT,
         required=False,
         widget=forms.RadioSelect,
-        help_text=_("Only if you are helping the patient. We send a text message and, if you gave one, an email."),
+        help_text=_(
+            "Only if you are helping the patient. We send a text message and, if you gave one, an email."
+        ),
     )
 
     address_line = TextField(
@@ -248,11 +248,11 @@ class VisitRequestForm(forms.Form):
     )
 
     consent = forms.BooleanField(
-        label=_(
-            "I agree that UHAPO may use these details to arrange and give this home visit."
-        ),
+        label=_("I agree that UHAPO may use these details to arrange and give this home visit."),
         error_messages={
-            "required": _("Tick the box to agree, so we can use these details to arrange the visit.")
+            "required": _(
+                "Tick the box to agree, so we can use these details to arrange the visit."
+            )
         },
     )
 
@@ -375,9 +375,7 @@ class VisitRequestForm(forms.Form):
         date = self.cleaned_data["preferred_date"]
         today = self._today()
         if date <= today:
-            raise forms.ValidationError(
-                _("Choose a date from tomorrow onwards."), code="too_soon"
-            )
+            raise forms.ValidationError(_("Choose a date from tomorrow onwards."), code="too_soon")
         if date > today + datetime.timedelta(days=MAX_DAYS_AHEAD):
             raise forms.ValidationError(
                 _("Choose a date within the next %(days)d days."),

@@ -150,7 +150,8 @@ class VisitRequest(models.Model):
         verbose_name_plural = _("home-visit requests")
         constraints = [
             models.CheckConstraint(
-                condition=Q(scheduled_start__isnull=True) | Q(scheduled_end__gt=models.F("scheduled_start")),
+                condition=Q(scheduled_start__isnull=True)
+                | Q(scheduled_end__gt=models.F("scheduled_start")),
                 name="visit_ends_after_it_starts",
             ),
         ]
@@ -298,7 +299,6 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_channel_display()})"
-
 
 
 class AccessAction(models.TextChoices):

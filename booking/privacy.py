@@ -28,4 +28,6 @@ def _notice_for(language: str, version: str) -> Notice:
 
 
 def current_notice(language: str | None = None) -> Notice:
-    return _notice_for(language or translation.get_language() or "en", settings.PRIVACY_NOTICE_VERSION)
+    return _notice_for(
+        language or translation.get_language() or "en", settings.PRIVACY_NOTICE_VERSION
+    )

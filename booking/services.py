@@ -167,7 +167,13 @@ def _queue_messages(
                 audience=audience,
                 schedule_version=visit_request.schedule_version,
                 recipient=address,
-                language=visit_request.language,
+                # The family's messages are in the language they booked in;
+                # coordinators read theirs in the staff's language.
+                language=(
+                    settings.LANGUAGE_CODE
+                    if audience == Audience.COORDINATOR
+                    else visit_request.language
+                ),
                 due_at=due,
             )
         )
@@ -184,7 +190,9 @@ def _send_after_commit(message_ids: list[int]) -> None:
         transaction.on_commit(lambda: enqueue_delivery(message_ids))
 
 
-def _cancel_pending_messages(visit_request: VisitRequest, kinds: Iterable[str] | None = None) -> int:
+def _cancel_pending_messages(
+    visit_request: VisitRequest, kinds: Iterable[str] | None = None
+) -> int:
     pending = Message.objects.filter(request=visit_request, status=MessageStatus.PENDING)
     if kinds is not None:
         pending = pending.filter(kind__in=list(kinds))
@@ -296,13 +304,19 @@ def visit_request_mark_contacted(
 ) -> VisitRequest:
     """Record that a coordinator has spoken to the family."""
     visit_request = _locked(visit_request)
-    _move(visit_request, Status.CONTACTED, actor=actor, actor_label=_actor_label(actor, ""), note=note)
+    _move(
+        visit_request, Status.CONTACTED, actor=actor, actor_label=_actor_label(actor, ""), note=note
+    )
     visit_request.save(update_fields=["status", "updated_at"])
     return visit_request
 
 
 def nurse_has_overlap(
-    *, nurse: AbstractBaseUser, start: datetime.datetime, end: datetime.datetime, exclude_pk: int | None
+    *,
+    nurse: AbstractBaseUser,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    exclude_pk: int | None,
 ) -> bool:
     return (
         VisitRequest.objects.filter(
@@ -384,7 +398,9 @@ def visit_request_complete(
 ) -> VisitRequest:
     """Close a visit that took place."""
     visit_request = _locked(visit_request)
-    _move(visit_request, Status.COMPLETED, actor=actor, actor_label=_actor_label(actor, ""), note=note)
+    _move(
+        visit_request, Status.COMPLETED, actor=actor, actor_label=_actor_label(actor, ""), note=note
+    )
     _cancel_pending_messages(visit_request, kinds=REMINDER_OFFSETS.keys())
     visit_request.save(update_fields=["status", "closed_at", "updated_at"])
     return visit_request
@@ -527,7 +543,6 @@ def message_resend(*, message: Message, actor: AbstractBaseUser) -> Message:
     _send_after_commit([message.pk])
     message.refresh_from_db()
     return message
-
 
 
 # --- personal data ------------------------------------------------------------

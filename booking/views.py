@@ -128,9 +128,7 @@ def request_cancel(request: HttpRequest, token: str) -> HttpResponse:
         else:
             return HttpResponseRedirect(f"{status_url}?cancelled=1")
     context = {"visit_request": visit_request, "error": error, "reason": reason, "token": token}
-    return _private(
-        render(request, "booking/cancel.html", context, status=400 if error else 200)
-    )
+    return _private(render(request, "booking/cancel.html", context, status=400 if error else 200))
 
 
 @never_cache
@@ -161,4 +159,3 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
 
 def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "booking/rate_limited.html", status=429)
-

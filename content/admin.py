@@ -8,10 +8,19 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from content.models import Page
+from content.models import Page, PageTranslation
 
 # How far ahead "due soon" looks: enough time to book a clinician's review.
 REVIEW_DUE_SOON = datetime.timedelta(days=30)
+
+
+def _review_status(item: Page | PageTranslation) -> str:
+    today = timezone.localdate()
+    if item.review_overdue(today):
+        return format_html("<strong>{}</strong>", _("Overdue"))
+    if item.next_review_due < today + REVIEW_DUE_SOON:
+        return _("Due soon")
+    return _("Up to date")
 
 
 class ReviewStatusFilter(admin.SimpleListFilter):
@@ -38,6 +47,27 @@ class ReviewStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PageTranslationInline(admin.StackedInline):
+    model = PageTranslation
+    extra = 0
+    fields = [
+        "language",
+        "title",
+        "summary",
+        "body",
+        "reviewer",
+        "last_reviewed",
+        "next_review_due",
+        "updated_at",
+    ]
+    readonly_fields = ["updated_at"]
+    verbose_name = _("translation")
+    verbose_name_plural = _(
+        "Translations (each language has its own review dates; a page without one is shown "
+        "in English with a note)"
+    )
+
+
 @admin.register(Page)
 class PageAdmin(SimpleHistoryAdmin):
     list_display = [
@@ -57,6 +87,7 @@ class PageAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "slug", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["updated_at"]
+    inlines = [PageTranslationInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         (
@@ -77,9 +108,39 @@ class PageAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("review"), ordering="next_review_due")
     def review_status(self, page: Page) -> str:
-        today = timezone.localdate()
-        if page.review_overdue(today):
-            return format_html("<strong>{}</strong>", _("Overdue"))
-        if page.next_review_due < today + REVIEW_DUE_SOON:
-            return _("Due soon")
-        return _("Up to date")
+        return _review_status(page)
+
+
+@admin.register(PageTranslation)
+class PageTranslationAdmin(SimpleHistoryAdmin):
+    """Every translation in one list, to find the ones due for review."""
+
+    list_display = [
+        "page",
+        "language",
+        "title",
+        "last_reviewed",
+        "next_review_due",
+        "review_status",
+        "updated_at",
+    ]
+    list_filter = ["language", ReviewStatusFilter]
+    list_select_related = ["page"]
+    search_fields = ["title", "summary", "body", "page__title", "page__slug"]
+    readonly_fields = ["updated_at"]
+    autocomplete_fields = ["page"]
+    fields = [
+        "page",
+        "language",
+        "title",
+        "summary",
+        "body",
+        "reviewer",
+        "last_reviewed",
+        "next_review_due",
+        "updated_at",
+    ]
+
+    @admin.display(description=_("review"), ordering="next_review_due")
+    def review_status(self, translation: PageTranslation) -> str:
+        return _review_status(translation)

@@ -10,10 +10,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.utils.translation import get_language
+
 from content.models import Page
 
 # What navigation shows; the body is only ever loaded for the page being read.
 NAVIGATION_FIELDS = ("pk", "title", "slug", "summary", "parent_id", "order")
+# Shown in the reader's language (`shown_title`, `shown_summary`, `shown_language`).
+NAVIGATION_TEXT = ("title", "summary")
 
 
 @dataclass(frozen=True)
@@ -50,8 +55,12 @@ class Guide:
         self._roots = roots
 
     @classmethod
-    def published(cls) -> Guide:
-        return cls(Page.objects.published().only(*NAVIGATION_FIELDS))
+    def published(cls, language: str | None = None) -> Guide:
+        """The guide with titles and summaries in `language` (default: the active one)."""
+        language = language or get_language() or settings.LANGUAGE_CODE
+        return cls(
+            Page.objects.published().only(*NAVIGATION_FIELDS).in_language(language, NAVIGATION_TEXT)
+        )
 
     def previous(self, page: Page) -> Page | None:
         position = self._position.get(page.pk)

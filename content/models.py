@@ -1,16 +1,62 @@
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Case, F, FilteredRelation, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+# What a translation replaces; everything else (slug, place in the guide) is the page's.
+TRANSLATED_FIELDS = (
+    "title",
+    "summary",
+    "body",
+    "reviewer",
+    "last_reviewed",
+    "next_review_due",
+    "updated_at",
+)
+
+
+def translation_languages() -> list[tuple[str, str]]:
+    """The languages a page can be translated into: all but the default one."""
+    return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
 
 class PageQuerySet(models.QuerySet):
     def published(self) -> "PageQuerySet":
         return self.filter(is_published=True)
+
+    def in_language(
+        self, language: str, fields: tuple[str, ...] = TRANSLATED_FIELDS
+    ) -> "PageQuerySet":
+        """Each page with its text in `language`, falling back to English, in the same query.
+
+        Adds `shown_<field>` for each of `fields` and `shown_language`, the
+        language that text is in: `language` if the page has a translation,
+        else the default language.
+        """
+        if language == settings.LANGUAGE_CODE:
+            return self.annotate(
+                **{f"shown_{name}": F(name) for name in fields},
+                shown_language=Value(language),
+            )
+        return self.annotate(
+            translation_shown=FilteredRelation(
+                "translations", condition=Q(translations__language=language)
+            ),
+        ).annotate(
+            **{f"shown_{name}": Coalesce(f"translation_shown__{name}", F(name)) for name in fields},
+            shown_language=Case(
+                When(translation_shown__pk__isnull=False, then=Value(language)),
+                default=Value(settings.LANGUAGE_CODE),
+                output_field=models.CharField(),
+            ),
+        )
 
 
 class Page(models.Model):
@@ -106,6 +152,83 @@ class Page(models.Model):
                 errors["parent"] = ValidationError(
                     _("This page has sub-pages, so it must stay a main page.")
                 )
+        if errors:
+            raise ValidationError(errors)
+
+    def review_overdue(self, today: datetime.date | None = None) -> bool:
+        return self.next_review_due < (today or timezone.localdate())
+
+
+class PageTranslation(models.Model):
+    """A guide page in another language, reviewed on its own dates."""
+
+    page = models.ForeignKey(
+        Page, verbose_name=_("page"), related_name="translations", on_delete=models.CASCADE
+    )
+    language = models.CharField(_("language"), max_length=8, choices=translation_languages)
+    title = models.CharField(_("title"), max_length=120)
+    summary = models.CharField(
+        _("summary"),
+        max_length=200,
+        help_text=_("One or two sentences; also the description search engines show."),
+    )
+    body = models.TextField(
+        _("body"),
+        help_text=_(
+            "Markdown, as for the English page. Keep the names of medicines and "
+            "products (pembrolizumab, Kymriah, PD-1) in Latin letters."
+        ),
+    )
+    last_reviewed = models.DateField(_("last reviewed"))
+    next_review_due = models.DateField(_("next review due"))
+    reviewer = models.CharField(
+        _("reviewer"),
+        max_length=120,
+        help_text=_("Who checked this translation against the English page."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["page__order", "page__title", "language"]
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "language"], name="one_translation_per_page_and_language"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page} ({self.get_language_display()})"
+
+    def get_absolute_url(self) -> str:
+        with translation.override(self.language):
+            return self.page.get_absolute_url()
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        if (
+            self.last_reviewed
+            and self.next_review_due
+            and self.next_review_due <= self.last_reviewed
+        ):
+            errors["next_review_due"] = ValidationError(
+                _("The next review must be due after the last review.")
+            )
+        # Checked here as well as by the constraint: the admin's inline leaves the
+        # page out of its form, so Django would skip the constraint and the
+        # database would answer with an error page instead.
+        if (
+            self.page_id
+            and self.language
+            and PageTranslation.objects.filter(page_id=self.page_id, language=self.language)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            errors["language"] = ValidationError(
+                _("This page already has a translation in this language.")
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -32,8 +32,8 @@ CACHE_MAX_AGE = 300
 View = Callable[..., HttpResponse]
 
 
-def _guide_version(request: HttpRequest) -> tuple[datetime.datetime | None, int]:
-    """The newest edit and the number of pages, unpublished ones included.
+def _guide_version(request: HttpRequest) -> tuple[datetime.datetime | None, int, int]:
+    """The newest edit and the number of pages and translations, unpublished ones included.
 
     Each page shows its neighbours' titles, so any edit anywhere in the guide
     changes it. Unpublished pages count too: hiding the newest page must not
@@ -43,20 +43,32 @@ def _guide_version(request: HttpRequest) -> tuple[datetime.datetime | None, int]
     # answer on the request so one aggregate query serves both.
     version = getattr(request, "_content_guide_version", None)
     if version is None:
-        totals = Page.objects.aggregate(latest=Max("updated_at"), pages=Count("pk"))
-        version = (totals["latest"], totals["pages"])
+        # Translations count too: any of them may be the text on screen.
+        totals = Page.objects.aggregate(
+            latest=Max("updated_at"),
+            pages=Count("pk", distinct=True),
+            latest_translation=Max("translations__updated_at"),
+            translations=Count("translations", distinct=True),
+        )
+        edits = [totals["latest"], totals["latest_translation"]]
+        version = (
+            max((edit for edit in edits if edit is not None), default=None),
+            totals["pages"],
+            totals["translations"],
+        )
         request._content_guide_version = version
     return version
 
 
 def _etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
-    latest, pages = _guide_version(request)
+    latest, pages, translations = _guide_version(request)
     # The support phone is printed on every page and comes from the environment.
     parts = (
         request.path,
         get_language() or "",
         latest.isoformat() if latest else "",
         str(pages),
+        str(translations),
         settings.SUPPORT_PHONE,
     )
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
@@ -84,29 +96,38 @@ def _reusable(view: View) -> View:
     return wrapped
 
 
-def _breadcrumbs(*pages: Page) -> list[tuple[str, str]]:
+def _breadcrumbs(*pages: Page) -> list[tuple[str, str, str]]:
+    """(name, url, lang) for each step; lang is set only where a title falls back to English."""
+    language = get_language() or settings.LANGUAGE_CODE
     trail = [
-        (_("Home"), reverse("content:home")),
-        (_("Immunotherapy guide"), reverse("content:guide")),
+        (_("Home"), reverse("content:home"), ""),
+        (_("Immunotherapy guide"), reverse("content:guide"), ""),
     ]
-    return trail + [(page.title, page.get_absolute_url()) for page in pages]
+    return trail + [
+        (
+            page.shown_title,
+            page.get_absolute_url(),
+            page.shown_language if page.shown_language != language else "",
+        )
+        for page in pages
+    ]
 
 
 def _structured_data(
-    request: HttpRequest, page: Page, breadcrumbs: list[tuple[str, str]]
+    request: HttpRequest, page: Page, breadcrumbs: list[tuple[str, str, str]]
 ) -> dict[str, Any]:
     """schema.org MedicalWebPage, so search engines show who reviewed the page and when."""
     return {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
-        "name": page.title,
-        "headline": page.title,
-        "description": page.summary,
+        "name": page.shown_title,
+        "headline": page.shown_title,
+        "description": page.shown_summary,
         "url": request.build_absolute_uri(page.get_absolute_url()),
-        "inLanguage": get_language() or settings.LANGUAGE_CODE,
-        "lastReviewed": page.last_reviewed.isoformat(),
-        "reviewedBy": {"@type": "Organization", "name": page.reviewer},
-        "dateModified": page.updated_at.isoformat(),
+        "inLanguage": page.shown_language,
+        "lastReviewed": page.shown_last_reviewed.isoformat(),
+        "reviewedBy": {"@type": "Organization", "name": page.shown_reviewer},
+        "dateModified": page.shown_updated_at.isoformat(),
         "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
         "about": {"@type": "MedicalTherapy", "name": _("Cancer immunotherapy")},
         "publisher": {"@type": "Organization", "name": _("UHAPO Home Care")},
@@ -119,7 +140,7 @@ def _structured_data(
                     "name": str(name),
                     "item": request.build_absolute_uri(url),
                 }
-                for position, (name, url) in enumerate(breadcrumbs, start=1)
+                for position, (name, url, _lang) in enumerate(breadcrumbs, start=1)
             ],
         },
     }
@@ -144,8 +165,9 @@ def guide(request: HttpRequest) -> HttpResponse:
 @require_safe
 @_reusable
 def page(request: HttpRequest, slug: str) -> HttpResponse:
-    page = get_object_or_404(Page.objects.published(), slug=slug)
-    guide = Guide.published()
+    language = get_language() or settings.LANGUAGE_CODE
+    page = get_object_or_404(Page.objects.published().in_language(language), slug=slug)
+    guide = Guide.published(language)
     parent = guide.parent(page)
     breadcrumbs = _breadcrumbs(*([parent] if parent else []), page)
     return render(
@@ -153,7 +175,9 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
         "content/page.html",
         {
             "page": page,
-            "body": render_markdown(page.body),
+            "body": render_markdown(page.shown_body),
+            # No translation yet: the English text is shown, and the page says so.
+            "untranslated": page.shown_language != language,
             "parent": parent,
             "children": guide.children(page),
             "previous_page": guide.previous(page),

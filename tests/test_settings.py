@@ -44,7 +44,9 @@ def test_debug_off_with_a_guessable_secret_key_refuses_to_start():
 
 
 def test_debug_off_without_allowed_hosts_refuses_to_start():
-    result = _check({"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "production-like-" + "a1b2c3d4e5" * 6})
+    result = _check(
+        {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "production-like-" + "a1b2c3d4e5" * 6}
+    )
     assert result.returncode != 0
     assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
 

@@ -196,8 +196,11 @@ OTP_TOTP_ISSUER = "UHAPO Home Care"
 # --- Internationalisation --------------------------------------------------
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# Each language is named in itself, as the switcher shows it.
+LANGUAGES = [("en", "English"), ("hi", "हिन्दी"), ("mr", "मराठी")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates, times and numbers the Indian way; Django has no Marathi formats at all.
+FORMAT_MODULE_PATH = ["uhapo.formats"]
 USE_I18N = True
 TIME_ZONE = "Asia/Kolkata"
 USE_TZ = True

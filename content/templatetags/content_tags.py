@@ -3,6 +3,7 @@ from typing import Any
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -27,3 +28,15 @@ def ld_json(data: Any) -> SafeString:
         '<script type="application/ld+json">{}</script>',
         mark_safe(text),  # noqa: S308 - escaped above, as json_script does
     )
+
+
+@register.filter
+def fallback_lang(page: Any) -> SafeString:
+    """` lang="en"` on a page's text shown in English for want of a translation, else nothing.
+
+    Screen readers then read that text with an English voice.
+    """
+    shown = getattr(page, "shown_language", None)
+    if shown and shown != translation.get_language():
+        return format_html(' lang="{}"', shown)
+    return mark_safe("")  # noqa: S308 - an empty string

@@ -109,7 +109,10 @@ def test_same_submission_token_returns_the_first_request():
     ServiceAreaFactory()
     token = uuid.uuid4()
     kwargs = {
-        "details": details(), "submission_token": token, "language": "en", "notice": current_notice("en")
+        "details": details(),
+        "submission_token": token,
+        "language": "en",
+        "notice": current_notice("en"),
     }
     first, created_first = services.visit_request_create(**kwargs)
     second, created_second = services.visit_request_create(**kwargs)

@@ -6,9 +6,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.auth import sign_in
 from tests.factories import PageFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, with the second factor the admin asks for."""
+    return sign_in(client, admin_user)
 
 
 def _form_data(page, **changes) -> dict[str, str]:
@@ -25,6 +32,9 @@ def _form_data(page, **changes) -> dict[str, str]:
         "last_reviewed": page.last_reviewed.isoformat(),
         "next_review_due": page.next_review_due.isoformat(),
         "_save": "Save",
+        # The translations inline, left as it is.
+        "translations-TOTAL_FORMS": "0",
+        "translations-INITIAL_FORMS": "0",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value != ""}

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from tests.factories import PageFactory
@@ -32,8 +33,9 @@ def test_sitemap_leaves_out_unpublished_pages(client, starting_pages):
 
 
 def test_sitemap_gives_each_page_its_last_change(client, starting_pages):
+    """Each page is listed once per language it is written in, each with its last change."""
     content = client.get("/sitemap.xml").content.decode()
-    assert content.count("<lastmod>") == len(starting_pages)
+    assert content.count("<lastmod>") == len(starting_pages) * len(settings.LANGUAGES)
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_admin(client):
