@@ -14,7 +14,7 @@ TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-test-only-secret-key-4d1f9e8
 	DJANGO_SECURE_SSL_REDIRECT=false UHAPO_VAR_DIR=$${UHAPO_VAR_DIR:-$(CURDIR)/var/test}
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format worker beat bench demo-data clean
+.PHONY: help run test lint format worker beat bench demo-data css clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ beat: $(STAMP_RUN) ## Run the one Celery beat process (production: exactly one)
 demo-data: $(STAMP_RUN) ## Make a fictional demo coordinator and nurse for local use
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py demo_data
+
+css: ## Rebuild the trimmed Bootstrap in static/css (needs npm; rerun when templates use a new class)
+	bash assets/bootstrap/build-css.sh
 
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) var staticfiles

@@ -70,14 +70,15 @@ class PhoneField(forms.CharField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
-def _yes_no_field(label: str, help_text: str = "") -> forms.TypedChoiceField:
+def _yes_no_field(label: str, required: str, help_text: str = "") -> forms.TypedChoiceField:
+    # Each question names itself in its error, so the summary's links differ.
     return forms.TypedChoiceField(
         label=label,
         help_text=help_text,
         choices=YES_NO,
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
-        error_messages={"required": _("Please choose yes or no.")},
+        error_messages={"required": required},
     )
 
 
@@ -216,13 +217,18 @@ class VisitRequestForm(forms.Form):
     )
     first_dose_in_hospital = _yes_no_field(
         _("Was the first dose already given in hospital?"),
+        _("Tell us whether the first dose was given in hospital."),
         _("We usually give later doses at home, after a first dose in hospital."),
     )
     had_infusion_reaction = _yes_no_field(
         _("Has the patient ever had a reaction to an infusion?"),
+        _("Tell us whether the patient has ever had a reaction to an infusion."),
         _("For example fever, rash or breathlessness during or after a drip."),
     )
-    has_prescription = _yes_no_field(_("Do you have the written prescription?"))
+    has_prescription = _yes_no_field(
+        _("Do you have the written prescription?"),
+        _("Tell us whether you have the written prescription."),
+    )
 
     preferred_date = forms.DateField(
         label=_("Preferred date"),
