@@ -26,7 +26,7 @@ def _broker_ok() -> bool:
     if settings.CELERY_BROKER_URL == "filesystem://":
         return True
     try:
-        with celery_app.connection_for_write() as conn:
+        with celery_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=1)
         return True
     except Exception:
