@@ -108,6 +108,12 @@ def _phone_link(e164: str) -> str:
     return format_html('<a href="tel:{}">{}</a>', e164, display_phone(e164))
 
 
+def _queued_again(count: int) -> str:
+    return ngettext(
+        "%(count)d message queued again.", "%(count)d messages queued again.", count
+    ) % {"count": count}
+
+
 # --- list filters -------------------------------------------------------------
 
 
@@ -340,10 +346,8 @@ class ReasonForm(forms.Form):
 # --- inlines: the event timeline and the messages, read-only ---------------------
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
+class ReadOnlyMixin:
+    """For an inline or a ModelAdmin: nobody, superusers included, adds, edits or deletes."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -353,6 +357,12 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
 
 
 class RequestEventInline(ReadOnlyInline):
@@ -797,30 +807,61 @@ class VisitRequestAdmin(admin.ModelAdmin):
         for text in exc.messages:
             messages.error(request, f"{obj.reference}: {text}")
 
-    def contacted_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        obj = self._request_or_404(request, pk)
-        self._require_triage(request)
-        form = NoteForm(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
+    def _workflow_page(
+        self, request: HttpRequest, obj: VisitRequest, **context: Any
+    ) -> TemplateResponse:
+        return self._page(request, "workflow_form.html", {"original": obj, **context})
+
+    def _note_action(
+        self,
+        request: HttpRequest,
+        obj: VisitRequest,
+        *,
+        service: Callable[[dict[str, Any]], object],
+        success: str,
+        title: str,
+        intro: Any,
+        submit_label: Any,
+        form_class: type[forms.Form] | None = NoteForm,
+        danger: bool = False,
+    ) -> HttpResponse:
+        """One step of the workflow: on a valid POST run the service, then back to the request.
+
+        Without a form_class the page only asks for confirmation.
+        """
+        posted = request.method == "POST"
+        form = form_class(request.POST if posted else None) if form_class else None
+        if posted and (form is None or form.is_valid()):
             try:
-                services.visit_request_mark_contacted(
-                    visit_request=obj, actor=request.user, note=form.cleaned_data["note"]
-                )
+                service(form.cleaned_data if form else {})
             except ValidationError as exc:
                 self._service_error(request, obj, exc)
             else:
-                messages.success(request, _("%(ref)s marked contacted.") % {"ref": obj.reference})
+                messages.success(request, success)
             return self._done(obj)
-        return self._page(
+        return self._workflow_page(
             request,
-            "workflow_form.html",
-            {
-                "title": _("Mark %(ref)s contacted") % {"ref": obj.reference},
-                "original": obj,
-                "form": form,
-                "intro": _("Record that you have spoken to the family."),
-                "submit_label": _("Mark contacted"),
-            },
+            obj,
+            title=title,
+            form=form,
+            intro=intro,
+            submit_label=submit_label,
+            danger=danger,
+        )
+
+    def contacted_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self._request_or_404(request, pk)
+        self._require_triage(request)
+        return self._note_action(
+            request,
+            obj,
+            service=lambda data: services.visit_request_mark_contacted(
+                visit_request=obj, actor=request.user, note=data["note"]
+            ),
+            success=_("%(ref)s marked contacted.") % {"ref": obj.reference},
+            title=_("Mark %(ref)s contacted") % {"ref": obj.reference},
+            intro=_("Record that you have spoken to the family."),
+            submit_label=_("Mark contacted"),
         )
 
     def schedule_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -854,23 +895,18 @@ class VisitRequestAdmin(admin.ModelAdmin):
                     return self._done(obj)
         else:
             form = ScheduleForm(visit_request=obj, initial=self._schedule_initial(obj))
-        return self._page(
+        return self._workflow_page(
             request,
-            "workflow_form.html",
-            {
-                "title": _("Schedule the visit for %(ref)s") % {"ref": obj.reference},
-                "original": obj,
-                "form": form,
-                "intro": _(
-                    "The family is sent a confirmation now, and reminders 24 hours and "
-                    "2 hours before the visit."
-                ),
-                "visits_day": getattr(form, "cleaned_data", {}).get("date")
-                or self._schedule_initial(obj)["date"],
-                "submit_label": _("Reschedule")
-                if obj.status == Status.SCHEDULED
-                else _("Schedule"),
-            },
+            obj,
+            title=_("Schedule the visit for %(ref)s") % {"ref": obj.reference},
+            form=form,
+            intro=_(
+                "The family is sent a confirmation now, and reminders 24 hours and "
+                "2 hours before the visit."
+            ),
+            visits_day=getattr(form, "cleaned_data", {}).get("date")
+            or self._schedule_initial(obj)["date"],
+            submit_label=_("Reschedule") if obj.status == Status.SCHEDULED else _("Schedule"),
         )
 
     @staticmethod
@@ -894,70 +930,45 @@ class VisitRequestAdmin(admin.ModelAdmin):
         obj = self._request_or_404(request, pk)
         if not may_complete(request.user, obj):
             raise PermissionDenied
-        form = NoteForm(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.visit_request_complete(
-                    visit_request=obj, actor=request.user, note=form.cleaned_data["note"]
-                )
-            except ValidationError as exc:
-                self._service_error(request, obj, exc)
-            else:
-                messages.success(request, _("%(ref)s marked completed.") % {"ref": obj.reference})
-            return self._done(obj)
-        return self._page(
+        return self._note_action(
             request,
-            "workflow_form.html",
-            {
-                "title": _("Mark %(ref)s completed") % {"ref": obj.reference},
-                "original": obj,
-                "form": form,
-                "intro": _(
-                    "Record that the visit took place. Reminders still queued are cancelled."
-                ),
-                "submit_label": _("Mark completed"),
-            },
+            obj,
+            service=lambda data: services.visit_request_complete(
+                visit_request=obj, actor=request.user, note=data["note"]
+            ),
+            success=_("%(ref)s marked completed.") % {"ref": obj.reference},
+            title=_("Mark %(ref)s completed") % {"ref": obj.reference},
+            intro=_("Record that the visit took place. Reminders still queued are cancelled."),
+            submit_label=_("Mark completed"),
         )
 
     def close_view(self, request: HttpRequest, pk: int, decline: bool) -> HttpResponse:
         obj = self._request_or_404(request, pk)
         self._require_triage(request)
-        form = ReasonForm(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.visit_request_cancel(
-                    visit_request=obj,
-                    reason=form.cleaned_data["reason"],
-                    actor=request.user,
-                    decline=decline,
-                )
-            except ValidationError as exc:
-                self._service_error(request, obj, exc)
-            else:
-                done = _("%(ref)s declined.") if decline else _("%(ref)s cancelled.")
-                messages.success(request, done % {"ref": obj.reference})
-            return self._done(obj)
         if decline:
             title, submit = _("Decline %(ref)s"), _("Decline the request")
+            done = _("%(ref)s declined.")
             intro = _(
                 "We cannot do this visit (for example, not safe at home). The family is told."
             )
         else:
             title, submit = _("Cancel %(ref)s"), _("Cancel the request")
+            done = _("%(ref)s cancelled.")
             intro = _(
                 "The visit is no longer wanted. Pending messages stop and the family is told."
             )
-        return self._page(
+        return self._note_action(
             request,
-            "workflow_form.html",
-            {
-                "title": title % {"ref": obj.reference},
-                "original": obj,
-                "form": form,
-                "intro": intro,
-                "submit_label": submit,
-                "danger": True,
-            },
+            obj,
+            form_class=ReasonForm,
+            service=lambda data: services.visit_request_cancel(
+                visit_request=obj, reason=data["reason"], actor=request.user, decline=decline
+            ),
+            success=done % {"ref": obj.reference},
+            title=title % {"ref": obj.reference},
+            intro=intro,
+            submit_label=submit,
+            danger=True,
         )
 
     def erase_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -976,20 +987,17 @@ class VisitRequestAdmin(admin.ModelAdmin):
                 % {"ref": obj.reference},
             )
             return self._done(obj)
-        return self._page(
+        return self._workflow_page(
             request,
-            "workflow_form.html",
-            {
-                "title": _("Erase %(ref)s at the family's request") % {"ref": obj.reference},
-                "original": obj,
-                "form": form,
-                "intro": _(
-                    "Use this when the family tells us they withdraw their consent. An open "
-                    "request is cancelled and pending messages stop; no message is sent."
-                ),
-                "submit_label": _("Withdraw consent and erase"),
-                "danger": True,
-            },
+            obj,
+            title=_("Erase %(ref)s at the family's request") % {"ref": obj.reference},
+            form=form,
+            intro=_(
+                "Use this when the family tells us they withdraw their consent. An open "
+                "request is cancelled and pending messages stop; no message is sent."
+            ),
+            submit_label=_("Withdraw consent and erase"),
+            danger=True,
         )
 
     def resend_view(self, request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
@@ -998,26 +1006,15 @@ class VisitRequestAdmin(admin.ModelAdmin):
         message = get_object_or_404(
             Message.objects.select_related("request"), pk=message_pk, request=obj
         )
-        if request.method == "POST":
-            try:
-                services.message_resend(message=message, actor=request.user)
-            except ValidationError as exc:
-                self._service_error(request, obj, exc)
-            else:
-                messages.success(
-                    request, _("%(message)s queued again.") % {"message": str(message)}
-                )
-            return self._done(obj)
-        return self._page(
+        return self._note_action(
             request,
-            "workflow_form.html",
-            {
-                "title": _("Send %(message)s again") % {"message": str(message)},
-                "original": obj,
-                "form": None,
-                "intro": _("Last error: %(error)s") % {"error": message.last_error or "-"},
-                "submit_label": _("Send again"),
-            },
+            obj,
+            form_class=None,
+            service=lambda _data: services.message_resend(message=message, actor=request.user),
+            success=_("%(message)s queued again.") % {"message": str(message)},
+            title=_("Send %(message)s again") % {"message": str(message)},
+            intro=_("Last error: %(error)s") % {"error": message.last_error or "-"},
+            submit_label=_("Send again"),
         )
 
     def visits_view(self, request: HttpRequest) -> HttpResponse:
@@ -1210,13 +1207,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
             else:
                 count += 1
         if count:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d message queued again.", "%(count)d messages queued again.", count
-                )
-                % {"count": count},
-            )
+            messages.success(request, _queued_again(count))
         else:
             messages.info(request, _("None of these requests has a failed message."))
 
@@ -1292,8 +1283,18 @@ def csv_cell(value: object) -> str:
 # --- messages and events on their own, read-only -------------------------------------
 
 
+class RequestRowsAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Rows that belong to a request: a nurse sees only those of the visits assigned to them."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if not can_triage(request.user):
+            queryset = queryset.filter(request__nurse=request.user)
+        return queryset
+
+
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(RequestRowsAdmin):
     list_display = (
         "request",
         "kind",
@@ -1327,23 +1328,8 @@ class MessageAdmin(admin.ModelAdmin):
     )
     actions = ("resend_selected",)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     def has_resend_permission(self, request: HttpRequest) -> bool:
         return can_triage(request.user)
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)
-        if not can_triage(request.user):
-            queryset = queryset.filter(request__nurse=request.user)
-        return queryset
 
     @admin.action(description=_("Send failed messages again"), permissions=["resend"])
     def resend_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -1353,13 +1339,7 @@ class MessageAdmin(admin.ModelAdmin):
             count += 1
         skipped = queryset.exclude(status=MessageStatus.FAILED).count()
         if count:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d message queued again.", "%(count)d messages queued again.", count
-                )
-                % {"count": count},
-            )
+            messages.success(request, _queued_again(count))
         if skipped:
             messages.warning(
                 request,
@@ -1373,7 +1353,7 @@ class MessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(RequestEvent)
-class RequestEventAdmin(admin.ModelAdmin):
+class RequestEventAdmin(RequestRowsAdmin):
     """The append-only log: nobody, superusers included, edits or deletes an event."""
 
     list_display = ("created_at", "request", "from_status", "to_status", "actor_label", "note")
@@ -1391,24 +1371,9 @@ class RequestEventAdmin(admin.ModelAdmin):
         "note",
     )
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)
-        if not can_triage(request.user):
-            queryset = queryset.filter(request__nurse=request.user)
-        return queryset
-
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Who saw or exported which requests: read-only for everyone."""
 
     list_display = ("created_at", "actor_username", "action", "references")
@@ -1423,15 +1388,6 @@ class AccessLogAdmin(admin.ModelAdmin):
         "references",
         "request_ids",
     )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 # --- service areas --------------------------------------------------------------------

@@ -8,19 +8,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from content.models import Page, PageTranslation
+from content.models import TRANSLATED_FIELDS, Page, PageTranslation
 
 # How far ahead "due soon" looks: enough time to book a clinician's review.
 REVIEW_DUE_SOON = datetime.timedelta(days=30)
 
 
-def _review_status(item: Page | PageTranslation) -> str:
-    today = timezone.localdate()
-    if item.review_overdue(today):
-        return format_html("<strong>{}</strong>", _("Overdue"))
-    if item.next_review_due < today + REVIEW_DUE_SOON:
-        return _("Due soon")
-    return _("Up to date")
+# A translation's own fields; the rest is its page's.
+TRANSLATION_FIELDS = ["language", *TRANSLATED_FIELDS]
 
 
 class ReviewStatusFilter(admin.SimpleListFilter):
@@ -50,16 +45,7 @@ class ReviewStatusFilter(admin.SimpleListFilter):
 class PageTranslationInline(admin.StackedInline):
     model = PageTranslation
     extra = 0
-    fields = [
-        "language",
-        "title",
-        "summary",
-        "body",
-        "reviewer",
-        "last_reviewed",
-        "next_review_due",
-        "updated_at",
-    ]
+    fields = TRANSLATION_FIELDS
     readonly_fields = ["updated_at"]
     verbose_name = _("translation")
     verbose_name_plural = _(
@@ -68,8 +54,21 @@ class PageTranslationInline(admin.StackedInline):
     )
 
 
+class ReviewedAdmin(SimpleHistoryAdmin):
+    """A page or a translation: each has its own review dates."""
+
+    @admin.display(description=_("review"), ordering="next_review_due")
+    def review_status(self, item: Page | PageTranslation) -> str:
+        today = timezone.localdate()
+        if item.review_overdue(today):
+            return format_html("<strong>{}</strong>", _("Overdue"))
+        if item.next_review_due < today + REVIEW_DUE_SOON:
+            return _("Due soon")
+        return _("Up to date")
+
+
 @admin.register(Page)
-class PageAdmin(SimpleHistoryAdmin):
+class PageAdmin(ReviewedAdmin):
     list_display = [
         "title",
         "order",
@@ -106,13 +105,9 @@ class PageAdmin(SimpleHistoryAdmin):
         ),
     ]
 
-    @admin.display(description=_("review"), ordering="next_review_due")
-    def review_status(self, page: Page) -> str:
-        return _review_status(page)
-
 
 @admin.register(PageTranslation)
-class PageTranslationAdmin(SimpleHistoryAdmin):
+class PageTranslationAdmin(ReviewedAdmin):
     """Every translation in one list, to find the ones due for review."""
 
     list_display = [
@@ -129,18 +124,4 @@ class PageTranslationAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "summary", "body", "page__title", "page__slug"]
     readonly_fields = ["updated_at"]
     autocomplete_fields = ["page"]
-    fields = [
-        "page",
-        "language",
-        "title",
-        "summary",
-        "body",
-        "reviewer",
-        "last_reviewed",
-        "next_review_due",
-        "updated_at",
-    ]
-
-    @admin.display(description=_("review"), ordering="next_review_due")
-    def review_status(self, translation: PageTranslation) -> str:
-        return _review_status(translation)
+    fields = ["page", *TRANSLATION_FIELDS]

@@ -59,7 +59,36 @@ class PageQuerySet(models.QuerySet):
         )
 
 
-class Page(models.Model):
+class Reviewed(models.Model):
+    """A page or a translation: each is checked by a clinician on its own review dates.
+
+    No fields here, so each model keeps its own fields in its own order.
+    """
+
+    last_reviewed: datetime.date
+    next_review_due: datetime.date
+
+    class Meta:
+        abstract = True
+
+    def review_date_errors(self) -> dict[str, ValidationError]:
+        if (
+            self.last_reviewed
+            and self.next_review_due
+            and self.next_review_due <= self.last_reviewed
+        ):
+            return {
+                "next_review_due": ValidationError(
+                    _("The next review must be due after the last review.")
+                )
+            }
+        return {}
+
+    def review_overdue(self, today: datetime.date | None = None) -> bool:
+        return self.next_review_due < (today or timezone.localdate())
+
+
+class Page(Reviewed):
     """One page of the immunotherapy guide, edited by staff in admin."""
 
     title = models.CharField(
@@ -132,15 +161,7 @@ class Page(models.Model):
         return reverse("content:page", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        errors: dict[str, ValidationError] = {}
-        if (
-            self.last_reviewed
-            and self.next_review_due
-            and self.next_review_due <= self.last_reviewed
-        ):
-            errors["next_review_due"] = ValidationError(
-                _("The next review must be due after the last review.")
-            )
+        errors = self.review_date_errors()
         if self.parent_id is not None:
             if self.pk is not None and self.parent_id == self.pk:
                 errors["parent"] = ValidationError(_("A page cannot be its own parent."))
@@ -155,11 +176,8 @@ class Page(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def review_overdue(self, today: datetime.date | None = None) -> bool:
-        return self.next_review_due < (today or timezone.localdate())
 
-
-class PageTranslation(models.Model):
+class PageTranslation(Reviewed):
     """A guide page in another language, reviewed on its own dates."""
 
     page = models.ForeignKey(
@@ -207,15 +225,7 @@ class PageTranslation(models.Model):
             return self.page.get_absolute_url()
 
     def clean(self) -> None:
-        errors: dict[str, ValidationError] = {}
-        if (
-            self.last_reviewed
-            and self.next_review_due
-            and self.next_review_due <= self.last_reviewed
-        ):
-            errors["next_review_due"] = ValidationError(
-                _("The next review must be due after the last review.")
-            )
+        errors = self.review_date_errors()
         # Checked here as well as by the constraint: the admin's inline leaves the
         # page out of its form, so Django would skip the constraint and the
         # database would answer with an error page instead.
@@ -231,6 +241,3 @@ class PageTranslation(models.Model):
             )
         if errors:
             raise ValidationError(errors)
-
-    def review_overdue(self, today: datetime.date | None = None) -> bool:
-        return self.next_review_due < (today or timezone.localdate())
