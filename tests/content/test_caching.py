@@ -50,10 +50,13 @@ def test_a_guide_page_costs_at_most_three_queries(
         assert response.status_code == 200
 
 
-def test_a_revalidation_costs_one_query(client, starting_pages, django_assert_num_queries):
+def test_a_revalidation_costs_no_query_once_the_version_is_known(
+    client, starting_pages, django_assert_num_queries
+):
     url = starting_pages["cancer-vaccines"].get_absolute_url()
     etag = client.get(url).headers["ETag"]
-    with django_assert_num_queries(1):
+    # The guide's version sits in the shared cache until a page changes.
+    with django_assert_num_queries(0):
         response = client.get(url, headers={"If-None-Match": etag})
     assert response.status_code == 304
 
@@ -139,3 +142,23 @@ def test_signed_in_staff_get_a_private_copy(client, starting_pages, admin_user):
     response = client.get(starting_pages["what-is-immunotherapy"].get_absolute_url())
     assert "private" in response.headers["Cache-Control"]
     assert "public" not in response.headers["Cache-Control"]
+
+
+def test_a_page_already_rendered_costs_no_query(client, starting_pages, django_assert_num_queries):
+    url = starting_pages["cancer-vaccines"].get_absolute_url()
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again.status_code == 200
+    assert again.content == first.content
+
+
+def test_the_version_is_counted_again_after_any_edit(
+    client, starting_pages, django_assert_num_queries
+):
+    page = starting_pages["cancer-vaccines"]
+    client.get(page.get_absolute_url())
+    page.body += "\n\nA sentence added by the clinical team."
+    page.save()
+    response = client.get(page.get_absolute_url())
+    assert "A sentence added by the clinical team." in response.content.decode()
