@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import unicodedata
 from typing import Any
 
@@ -282,13 +283,17 @@ class VisitRequestForm(forms.Form):
                 "max": (self._today() + datetime.timedelta(days=MAX_DAYS_AHEAD)).isoformat(),
             }
         )
-        self.helper = self._build_helper()
+        self.helper = self._layout_helper()
 
     @staticmethod
     def _today() -> datetime.date:
         return timezone.localdate()
 
-    def _build_helper(self) -> FormHelper:
+    @staticmethod
+    @functools.cache
+    def _layout_helper() -> FormHelper:
+        # The same for every instance (its texts are lazy, so each render is
+        # in the visitor's language): built once per process.
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -69,10 +70,16 @@ def request_visit(request: HttpRequest) -> HttpResponse:
             else:
                 request.session[SESSION_KEY] = visit_request.pk
                 return redirect("booking:received")
-    else:
-        form = VisitRequestForm(initial={"submission_token": uuid.uuid4()})
-    # The date limits in the form change at midnight; so does the cached copy.
-    context = {"form": form, "form_day": timezone.localdate().isoformat()}
+        return render(request, "booking/request_form.html", {"form": form})
+    # An empty form's fields come from a cached fragment (see the template);
+    # the form itself is only built if that fragment has to be rendered.
+    context = {
+        "form": SimpleLazyObject(VisitRequestForm),
+        "empty_form": True,
+        "submission_token": uuid.uuid4(),
+        # The date limits in the form change at midnight; so does the cached copy.
+        "form_day": timezone.localdate().isoformat(),
+    }
     return render(request, "booking/request_form.html", context)
 
 
