@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import functools
 import unicodedata
 from typing import Any
 
@@ -283,17 +282,16 @@ class VisitRequestForm(forms.Form):
                 "max": (self._today() + datetime.timedelta(days=MAX_DAYS_AHEAD)).isoformat(),
             }
         )
-        self.helper = self._layout_helper()
+        self.helper = (
+            self._layout_helper()
+        )  # per form: crispy's Submit rewrites itself when rendered
 
     @staticmethod
     def _today() -> datetime.date:
         return timezone.localdate()
 
     @staticmethod
-    @functools.cache
     def _layout_helper() -> FormHelper:
-        # The same for every instance (its texts are lazy, so each render is
-        # in the visitor's language): built once per process.
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True

@@ -249,53 +249,71 @@ def visit_request_create(
     Returns (request, created). The same submission token always returns the
     first request saved with it, so a double submit saves once.
     """
-    existing = VisitRequest.objects.filter(submission_token=submission_token).first()
-    if existing is not None:
-        return existing, False
-    try:
-        with transaction.atomic():
-            visit_request = VisitRequest(
-                **details,
-                submission_token=submission_token,
-                reference=new_reference(),
-                link_nonce=secrets.token_hex(8),
-                language=language,
+    for _attempt in range(3):
+        try:
+            visit_request = _create_request(
+                details=details, submission_token=submission_token, language=language, notice=notice
             )
-            visit_request.service_area = ServiceArea.objects.filter(
-                pin_code=visit_request.pin_code, is_active=True
-            ).first()
-            if visit_request.service_area is None:
-                raise ValidationError({"pin_code": _("We do not visit this PIN code yet.")})
-            visit_request.needs_clinical_review = bool(
-                not visit_request.first_dose_in_hospital or visit_request.had_infusion_reaction
-            )
-            visit_request.full_clean()
-            visit_request.save()
-            Consent.objects.create(
-                request=visit_request,
-                notice_version=notice.version,
-                notice_sha256=notice.sha256,
-                given_at=timezone.now(),
-            )
-            _record_event(
-                visit_request,
-                from_status="",
-                to_status=Status.NEW,
-                actor=None,
-                actor_label="family",
-                note=_("Needs clinical review.") if visit_request.needs_clinical_review else "",
-            )
-            now = timezone.now()
-            _queue_messages(visit_request, MessageKind.REQUEST_RECEIVED, due_at=now)
-            _queue_messages(visit_request, MessageKind.COORDINATOR_ALERT, due_at=now)
-    except IntegrityError:
-        # A second copy of the same form, posted at the same moment, lost the race.
-        existing = VisitRequest.objects.filter(submission_token=submission_token).first()
-        if existing is None:
-            raise
-        return existing, False
-    logger.info("visit request %s created", visit_request.pk)
-    return visit_request, True
+        except IntegrityError:
+            # Either a second copy of the same form (a double click, or a
+            # resend after a timeout) or, very rarely, a reference drawn twice.
+            existing = VisitRequest.objects.filter(submission_token=submission_token).first()
+            if existing is not None:
+                return existing, False
+            continue
+        logger.info("visit request %s created", visit_request.pk)
+        return visit_request, True
+    raise RuntimeError("could not draw a free reference in 3 tries")
+
+
+@transaction.atomic
+def _create_request(
+    *,
+    details: Mapping[str, Any],
+    submission_token: uuid.UUID,
+    language: str,
+    notice: Notice,
+) -> VisitRequest:
+    visit_request = VisitRequest(
+        **details,
+        submission_token=submission_token,
+        reference=new_reference(),
+        link_nonce=secrets.token_hex(8),
+        language=language,
+    )
+    visit_request.service_area = ServiceArea.objects.filter(
+        pin_code=visit_request.pin_code, is_active=True
+    ).first()
+    if visit_request.service_area is None:
+        raise ValidationError({"pin_code": _("We do not visit this PIN code yet.")})
+    visit_request.needs_clinical_review = bool(
+        not visit_request.first_dose_in_hospital or visit_request.had_infusion_reaction
+    )
+    # Field checks only: the service area was just read, and the database
+    # itself enforces the unique reference and token (caught above), which
+    # saves four queries on the busiest write.
+    visit_request.full_clean(
+        exclude=["service_area"], validate_unique=False, validate_constraints=False
+    )
+    visit_request.save()
+    Consent.objects.create(
+        request=visit_request,
+        notice_version=notice.version,
+        notice_sha256=notice.sha256,
+        given_at=timezone.now(),
+    )
+    _record_event(
+        visit_request,
+        from_status="",
+        to_status=Status.NEW,
+        actor=None,
+        actor_label="family",
+        note=_("Needs clinical review.") if visit_request.needs_clinical_review else "",
+    )
+    now = timezone.now()
+    _queue_messages(visit_request, MessageKind.REQUEST_RECEIVED, due_at=now)
+    _queue_messages(visit_request, MessageKind.COORDINATOR_ALERT, due_at=now)
+    return visit_request
 
 
 @transaction.atomic

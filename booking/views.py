@@ -25,7 +25,11 @@ from booking.models import VisitRequest
 from booking.privacy import current_notice
 from uhapo.phone import InvalidPhone, parse_indian_mobile
 
-SESSION_KEY = "booking_last_request"
+# Which request this browser just sent, for the confirmation page: a signed
+# cookie rather than a session, so a booking writes no session row.
+RECEIVED_COOKIE = "uhapo_received"
+RECEIVED_SALT = "booking.received"
+RECEIVED_MAX_AGE = 2 * 60 * 60
 
 
 def _ip_rate(group: str, request: HttpRequest) -> str:
@@ -68,8 +72,17 @@ def request_visit(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                request.session[SESSION_KEY] = visit_request.pk
-                return redirect("booking:received")
+                response = redirect("booking:received")
+                response.set_signed_cookie(
+                    RECEIVED_COOKIE,
+                    str(visit_request.pk),
+                    salt=RECEIVED_SALT,
+                    max_age=RECEIVED_MAX_AGE,
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite="Lax",
+                )
+                return response
         return render(request, "booking/request_form.html", {"form": form})
     # An empty form's fields come from a cached fragment (see the template);
     # the form itself is only built if that fragment has to be rendered.
@@ -86,7 +99,9 @@ def request_visit(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET"])
 def request_received(request: HttpRequest) -> HttpResponse:
-    pk = request.session.get(SESSION_KEY)
+    pk = request.get_signed_cookie(
+        RECEIVED_COOKIE, default=None, salt=RECEIVED_SALT, max_age=RECEIVED_MAX_AGE
+    )
     visit_request = VisitRequest.objects.filter(pk=pk).first() if pk else None
     if visit_request is None:
         return redirect("booking:request")
@@ -154,8 +169,9 @@ def request_withdraw(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def request_erased(request: HttpRequest) -> HttpResponse:
-    request.session.pop(SESSION_KEY, None)
-    return _private(render(request, "booking/erased.html"))
+    response = _private(render(request, "booking/erased.html"))
+    response.delete_cookie(RECEIVED_COOKIE, samesite="Lax")
+    return response
 
 
 @require_http_methods(["GET"])

@@ -81,11 +81,33 @@ def test_the_csrf_cookie_is_secure_and_same_site_after_a_form_get(client):
     assert cookie["samesite"] == "Lax"
 
 
-def test_the_session_cookie_is_secure_http_only_and_same_site_after_a_post(client):
+def test_the_booking_cookie_is_secure_http_only_and_same_site_after_a_post(client):
     # An earlier transactional test may have emptied the seeded service areas.
     ServiceAreaFactory(pin_code="400053")
     response = client.post("/book/", form_data(pin_code="400053"))
     assert response.status_code == 302, response.content[:2000]
+    cookie = response.cookies["uhapo_received"]
+    assert cookie["secure"] is True
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+    assert settings.SESSION_COOKIE_NAME not in response.cookies  # a booking writes no session
+
+
+def test_the_session_cookie_is_secure_http_only_and_same_site_after_a_staff_login(client):
+    from tests.auth import current_code, totp_device
+    from tests.factories import CoordinatorFactory
+
+    user = CoordinatorFactory()
+    response = client.post(
+        "/admin/login/",
+        {
+            "username": user.username,
+            "password": "correct-horse-battery-staple",
+            "otp_token": current_code(totp_device(user)),
+            "next": "/admin/",
+        },
+    )
+    assert response.status_code == 302
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["secure"] is True
     assert cookie["httponly"] is True

@@ -336,3 +336,12 @@ def test_each_visit_to_the_form_gets_its_own_one_use_token(client):
     assert first.count('name="submission_token"') == second.count('name="submission_token"') == 1
     for name in ("patient_name", "pin_code", "consent", "preferred_date"):
         assert f'name="{name}"' in second
+
+
+def test_the_form_is_in_each_visitors_language_whatever_was_rendered_before(client):
+    """The empty form's fields are cached per language; a form with errors is built afresh."""
+    for _round in range(2):
+        assert "Send request" in client.get(BOOK).content.decode()
+        assert "अनुरोध भेजें" in client.get("/hi/book/").content.decode()
+    assert "अनुरोध भेजें" in client.post("/hi/book/", form_data(pin_code="1")).content.decode()
+    assert "Send request" in client.post(BOOK, form_data(pin_code="1")).content.decode()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core import signing
 from django.urls import reverse
 
 from booking.links import status_token
-from booking.views import SESSION_KEY
+from booking.views import RECEIVED_COOKIE, RECEIVED_SALT
 from tests.content.conftest import STARTING_SLUGS
 from tests.factories import PageFactory, ServiceAreaFactory, VisitRequestFactory
 from tests.i18n.conftest import FOOTER, LANGUAGES, Document, prefixed, visible_text
@@ -32,9 +33,9 @@ def pages(client, starting_pages) -> dict[str, tuple[str, int]]:
     ServiceAreaFactory()
     visit_request = VisitRequestFactory()
     token = status_token(visit_request)
-    session = client.session
-    session[SESSION_KEY] = visit_request.pk
-    session.save()
+    # The confirmation page reads the request from the cookie a booking sets.
+    signer = signing.get_cookie_signer(salt=RECEIVED_COOKIE + RECEIVED_SALT)
+    client.cookies[RECEIVED_COOKIE] = signer.sign(str(visit_request.pk))
     found = {
         "home": "/",
         "guide": "/guide/",
