@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -84,16 +86,32 @@ def request_visit(request: HttpRequest) -> HttpResponse:
                 )
                 return response
         return render(request, "booking/request_form.html", {"form": form})
-    # An empty form's fields come from a cached fragment (see the template);
-    # the form itself is only built if that fragment has to be rendered.
-    context = {
-        "form": SimpleLazyObject(VisitRequestForm),
-        "empty_form": True,
-        "submission_token": uuid.uuid4(),
-        # The date limits in the form change at midnight; so does the cached copy.
-        "form_day": timezone.localdate().isoformat(),
-    }
-    return render(request, "booking/request_form.html", context)
+    return HttpResponse(_empty_form_page(request))
+
+
+# Stand-ins for the two values that differ on every visit to the empty form.
+_CSRF_SLOT = "@@csrf-token@@"
+_TOKEN_SLOT = "@@submission-token@@"
+
+
+def _empty_form_page(request: HttpRequest) -> str:
+    """The empty form's page: the same for everyone on a given day, language
+    and address but for the CSRF token and the one-use token, so each
+    process renders it once and fills those two in on every visit."""
+    day = timezone.localdate().isoformat()
+    key = f"booking-form-page:{get_language()}:{day}:{request.get_host()}:{request.get_full_path()}"
+    fragments = caches["template_fragments"]
+    page = fragments.get(key)
+    if page is None:
+        context = {
+            "form": VisitRequestForm(),
+            "empty_form": True,
+            "submission_token": _TOKEN_SLOT,
+            "csrf_token": _CSRF_SLOT,
+        }
+        page = render_to_string("booking/request_form.html", context, request=request)
+        fragments.set(key, page, 24 * 60 * 60)
+    return page.replace(_CSRF_SLOT, get_token(request)).replace(_TOKEN_SLOT, str(uuid.uuid4()))
 
 
 @never_cache

@@ -345,3 +345,20 @@ def test_the_form_is_in_each_visitors_language_whatever_was_rendered_before(clie
         assert "अनुरोध भेजें" in client.get("/hi/book/").content.decode()
     assert "अनुरोध भेजें" in client.post("/hi/book/", form_data(pin_code="1")).content.decode()
     assert "Send request" in client.post(BOOK, form_data(pin_code="1")).content.decode()
+
+
+def test_the_kept_empty_form_carries_a_working_csrf_token_on_every_visit():
+    import re
+
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    pages = [browser.get(BOOK).content.decode() for _ in range(2)]
+    csrf = [re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', p).group(1) for p in pages]
+    token = [re.search(r'name="submission_token" value="([^"]+)"', p).group(1) for p in pages]
+    assert csrf[0] != csrf[1]
+    assert token[0] != token[1]
+    assert "@@" not in pages[1]
+    data = form_data(submission_token=token[1], csrfmiddlewaretoken=csrf[1])
+    assert browser.post(BOOK, data).status_code == 302
+    assert VisitRequest.objects.count() == 1
