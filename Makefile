@@ -14,7 +14,7 @@ TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-test-only-secret-key-4d1f9e8
 	DJANGO_SECURE_SSL_REDIRECT=false UHAPO_VAR_DIR=$${UHAPO_VAR_DIR:-$(CURDIR)/var/test}
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format worker beat bench demo-data css clean
+.PHONY: help run test lint format worker beat bench drills demo-data css clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -55,6 +55,12 @@ worker: $(STAMP_RUN) ## Run a Celery worker (production: set CELERY_BROKER_URL)
 
 beat: $(STAMP_RUN) ## Run the one Celery beat process (production: exactly one)
 	$(BIN)/celery -A uhapo beat --loglevel=INFO
+
+bench: ## Benchmark the production shape (gunicorn, PostgreSQL, Redis, Celery); writes bench/results.md
+	bash bench/run.sh
+
+drills: ## Break things on purpose (Redis, PostgreSQL, the worker) and check nothing is lost
+	bash bench/drills/all.sh
 
 demo-data: $(STAMP_RUN) ## Make a fictional demo coordinator and nurse for local use
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --noinput
