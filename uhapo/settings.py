@@ -141,7 +141,7 @@ _CACHE_URL = os.environ.get("CACHE_URL", "")
 if _CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "uhapo.cache.RedisCache",
             "LOCATION": _CACHE_URL,
             "KEY_PREFIX": "uhapo",
         }
