@@ -148,8 +148,10 @@ def _queue_messages(
     *,
     due_at: datetime.datetime,
     not_after: datetime.datetime | None = None,
+    send: bool = True,
 ) -> list[Message]:
-    """Write the outbox rows for one kind of message; send the due ones after commit."""
+    """Write the outbox rows for one kind of message; send the due ones after commit
+    (unless the caller sends several kinds together)."""
     if kind == MessageKind.COORDINATOR_ALERT:
         routes = [(Channel.EMAIL, Audience.COORDINATOR, settings.COORDINATOR_EMAIL)]
     else:
@@ -178,7 +180,8 @@ def _queue_messages(
             )
         )
     created = Message.objects.bulk_create(rows)
-    _send_after_commit([m.pk for m in created if m.due_at <= timezone.now()])
+    if send:
+        _send_after_commit([m.pk for m in created if m.due_at <= timezone.now()])
     return created
 
 
@@ -311,8 +314,10 @@ def _create_request(
         note=_("Needs clinical review.") if visit_request.needs_clinical_review else "",
     )
     now = timezone.now()
-    _queue_messages(visit_request, MessageKind.REQUEST_RECEIVED, due_at=now)
-    _queue_messages(visit_request, MessageKind.COORDINATOR_ALERT, due_at=now)
+    rows = _queue_messages(visit_request, MessageKind.REQUEST_RECEIVED, due_at=now, send=False)
+    rows += _queue_messages(visit_request, MessageKind.COORDINATOR_ALERT, due_at=now, send=False)
+    # One task for the lot: one broker round trip per booking.
+    _send_after_commit([m.pk for m in rows if m.due_at <= now])
     return visit_request
 
 
