@@ -27,3 +27,17 @@ max_requests_jitter = 10_000
 # The access log costs about 0.06 ms of CPU a request (a fifth of a cheap page);
 # log at the proxy in front, or set GUNICORN_ACCESS_LOG=- to log here to stdout.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+
+
+def post_worker_init(worker):
+    """Keep the garbage collector off the objects Django made at start-up.
+
+    A full collection over a worker's ~80 MB of modules, templates and URL
+    patterns pauses every thread for tens of milliseconds; frozen, they are
+    never scanned again, and rarer young collections keep pauses short. In
+    the benchmark this took the guide page's p99 from 38-61 ms to 27-36 ms.
+    """
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 100)

@@ -303,10 +303,11 @@ def submit_case(stack: Stack, case: Case, *, runs: int, seconds: float) -> None:
         worker_before = tree_cpu_seconds(worker.pid) + cpu_seconds([worker.pid])
         profiler = Profiler(stack, case.key, seconds - 1) if index == 0 else None
         meter = CpuMeter(stack.pids())
-        # -d leaves 5 s after the sending window for the answers still in flight.
+        # -d leaves 4 s after the sending window for the answers still in flight
+        # (less than gunicorn's keep-alive, so no idle connection is closed meanwhile).
         result = wrk(
             stack.base_url + "/book/",
-            seconds + 5,
+            seconds + 4,
             "submit.lua",
             str(lines),
             str(THREADS),

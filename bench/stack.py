@@ -107,18 +107,19 @@ def postgres_pids() -> list[int]:
 class CpuMeter:
     """Splits the machine's CPU during a measurement: ours, PostgreSQL's, everyone else's.
 
-    "Ours" is the processes this stack started, this process and its waited
+    "Ours" is the processes the stack started with all their children (gunicorn
+    workers replaced after max_requests included), this process and its waited
     children (wrk). PostgreSQL is counted whole, whoever's database it works for.
     """
 
-    def __init__(self, pids: list[int]) -> None:
-        self.pids = pids
+    def __init__(self, roots: list[int]) -> None:
+        self.roots = roots
         self.start = self._sample()
 
     def _sample(self) -> tuple[float, float, float, float]:
         mine = os.times()
-        ours = cpu_seconds(self.pids) + sum(mine[:4])
-        return time.monotonic(), busy_seconds(), ours, cpu_seconds(postgres_pids())
+        ours = sum(tree_cpu_seconds(pid) + cpu_seconds([pid]) for pid in self.roots)
+        return time.monotonic(), busy_seconds(), ours + sum(mine[:4]), cpu_seconds(postgres_pids())
 
     def stop(self) -> dict[str, float]:
         end = self._sample()
@@ -228,7 +229,6 @@ class Stack:
             "SMS_BACKEND": "booking.sms.ConsoleSmsBackend",
             "SMS_FILE_PATH": str(self.workdir / "sms"),
             "UHAPO_VAR_DIR": str(self.workdir / "var"),
-            "MESSAGE_SWEEP_SECONDS": "30",
             "LOG_LEVEL": "INFO",
             "PYTHONUNBUFFERED": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
@@ -447,12 +447,8 @@ class Stack:
         return result
 
     def pids(self) -> list[int]:
-        """Every process this stack runs, with their children (workers, pool processes)."""
-        found = []
-        for proc in self.procs.values():
-            if proc.poll() is None:
-                found += [proc.pid, *children(proc.pid)]
-        return found
+        """The process this stack started for each role (their children hang below)."""
+        return [proc.pid for proc in self.procs.values() if proc.poll() is None]
 
     def log_tail(self, key: str, lines: int = 20) -> str:
         path = self.workdir / f"{key}.log"
