@@ -27,3 +27,42 @@ def test_it_stores_and_reads_values():
     cache.set("counter", 1, 30)
     assert cache.incr("counter") == 2
     cache.delete_many(["greeting", "counter"])
+
+
+@pytest.fixture
+def cache_down(settings):
+    from tests.servers import free_port
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "uhapo.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        },
+    }
+
+
+def test_an_unreachable_cache_is_a_miss_not_an_error(cache_down):
+    from django.core.cache import cache
+
+    assert cache.get("anything", "fallback") == "fallback"
+    cache.set("anything", 1)
+    assert cache.add("anything", 1) is False
+    assert cache.incr("anything") is None
+    assert cache.get_many(["a", "b"]) == {}
+    assert cache.delete("anything") is False
+
+
+@pytest.mark.django_db
+def test_families_can_read_the_guide_and_book_while_the_cache_is_down(cache_down, client):
+    from booking.models import VisitRequest
+    from tests.factories import PageFactory, ServiceAreaFactory, form_data
+
+    ServiceAreaFactory()
+    page = PageFactory()
+    assert client.get(page.get_absolute_url()).status_code == 200
+    assert client.get("/book/").status_code == 200
+    response = client.post("/book/", form_data())
+    assert response.status_code == 302
+    assert VisitRequest.objects.count() == 1
