@@ -258,7 +258,28 @@ class Stack:
         )
 
     def create_database(self) -> None:
-        """A fresh, empty database of our own, migrated, with the static files collected."""
+        """A fresh, empty database of our own, migrated, with the static files collected.
+
+        Refuses to start over a database another run is still using: dropping
+        it would cut that run's connections in the middle of its measurement.
+        """
+        out = subprocess.run(
+            [
+                "psql",
+                f"{PG_URL}/postgres",
+                "-Atc",
+                f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{self.db_name}'",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+        if int(out.stdout.strip() or 0):
+            raise SystemExit(
+                f"{self.db_name} is in use by another benchmark or drill run "
+                f"({out.stdout.strip()} connections); wait for it to finish."
+            )
         self._psql(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
         self._psql(f'CREATE DATABASE "{self.db_name}"')
         self.manage("migrate", "--noinput", "-v0")
