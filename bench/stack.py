@@ -88,49 +88,59 @@ def tree_cpu_seconds(pid: int) -> float:
     return reaped + cpu_seconds(children(pid))
 
 
-def busy_seconds() -> float:
-    """CPU time the whole machine has spent busy (steal included: time we did not get)."""
-    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
-    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
-    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
-
-
-def postgres_pids() -> list[int]:
-    pids = []
-    for comm in Path("/proc").glob("[0-9]*/comm"):
-        with contextlib.suppress(OSError):
-            if comm.read_text().strip() == "postgres":
-                pids.append(int(comm.parent.name))
-    return pids
+def _process_table() -> dict[int, tuple[str, int, float]]:
+    """pid -> (command name, parent pid, CPU seconds so far) for every process."""
+    table = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            raw = stat.read_text()
+            name = raw[raw.index("(") + 1 : raw.rindex(")")]
+            fields = raw.rsplit(")", 1)[1].split()
+            table[int(stat.parent.name)] = (
+                name,
+                int(fields[1]),
+                (int(fields[11]) + int(fields[12])) / tick,
+            )
+    return table
 
 
 class CpuMeter:
-    """Splits the machine's CPU during a measurement: ours, PostgreSQL's, everyone else's.
+    """Splits the CPU used during a measurement: PostgreSQL's, and other people's.
 
-    "Ours" is the processes the stack started with all their children (gunicorn
-    workers replaced after max_requests included), this process and its waited
-    children (wrk). PostgreSQL is counted whole, whoever's database it works for.
+    "Others" is every process that is neither this process, nor one this stack
+    started (with their children), nor PostgreSQL: the neighbours on a shared
+    machine. PostgreSQL is counted whole, whoever's database it works for.
     """
 
     def __init__(self, roots: list[int]) -> None:
-        self.roots = roots
-        self.start = self._sample()
+        self.roots = {*roots, os.getpid()}
+        self.started = time.monotonic()
+        self.table = _process_table()
 
-    def _sample(self) -> tuple[float, float, float, float]:
-        mine = os.times()
-        ours = sum(tree_cpu_seconds(pid) + cpu_seconds([pid]) for pid in self.roots)
-        return time.monotonic(), busy_seconds(), ours + sum(mine[:4]), cpu_seconds(postgres_pids())
+    def _ours(self, table: dict[int, tuple[str, int, float]]) -> set[int]:
+        ours = set(self.roots)
+        grew = True
+        while grew:
+            more = {pid for pid, (_, ppid, _) in table.items() if ppid in ours} - ours
+            ours |= more
+            grew = bool(more)
+        return ours
 
     def stop(self) -> dict[str, float]:
-        end = self._sample()
-        wall = max(end[0] - self.start[0], 1e-6)
-        busy, ours, pg = (end[i] - self.start[i] for i in (1, 2, 3))
-        return {
-            "wall": wall,
-            "ours": ours / wall,
-            "postgres": pg / wall,
-            "others": max(busy - ours - pg, 0.0) / wall,
-        }
+        end = _process_table()
+        wall = max(time.monotonic() - self.started, 1e-6)
+        ours = self._ours(end) | self._ours(self.table)
+        postgres = others = 0.0
+        for pid, (name, _, cpu) in end.items():
+            if pid in ours:
+                continue
+            used = max(cpu - self.table[pid][2], 0.0) if pid in self.table else cpu
+            if name == "postgres":
+                postgres += used
+            else:
+                others += used
+        return {"wall": wall, "postgres": postgres / wall, "others": others / wall}
 
 
 def children(pid: int) -> list[int]:

@@ -99,9 +99,11 @@ def _empty_form_page(request: HttpRequest) -> str:
     and address but for the CSRF token and the one-use token, so each
     process renders it once and fills those two in on every visit."""
     day = timezone.localdate().isoformat()
-    key = f"booking-form-page:{get_language()}:{day}:{request.get_host()}:{request.get_full_path()}"
+    key = f"booking-form-page:{get_language()}:{day}:{request.get_host()}:{request.path}"
     fragments = caches["template_fragments"]
-    page = fragments.get(key)
+    # Shared links carry a new fbclid/utm_* on every click: never keep a copy
+    # per query string (each would be rendered and crowd the cache).
+    page = None if request.GET else fragments.get(key)
     if page is None:
         context = {
             "form": VisitRequestForm(),
@@ -110,7 +112,8 @@ def _empty_form_page(request: HttpRequest) -> str:
             "csrf_token": _CSRF_SLOT,
         }
         page = render_to_string("booking/request_form.html", context, request=request)
-        fragments.set(key, page, 24 * 60 * 60)
+        if not request.GET:
+            fragments.set(key, page, 24 * 60 * 60)
     return page.replace(_CSRF_SLOT, get_token(request)).replace(_TOKEN_SLOT, str(uuid.uuid4()))
 
 
