@@ -38,6 +38,7 @@ from booking.models import (
     VisitRequest,
 )
 from booking.privacy import Notice
+from uhapo.logging import redact
 
 logger = logging.getLogger(__name__)
 
@@ -142,22 +143,24 @@ def _family_routes(visit_request: VisitRequest) -> list[tuple[str, str, str]]:
     return routes
 
 
+def _routes(visit_request: VisitRequest, kind: str) -> list[tuple[str, str, str]]:
+    if kind == MessageKind.COORDINATOR_ALERT:
+        return [(Channel.EMAIL, Audience.COORDINATOR, settings.COORDINATOR_EMAIL)]
+    return _family_routes(visit_request)
+
+
 def _queue_messages(
     visit_request: VisitRequest,
-    kind: str,
+    kinds: Iterable[str],
     *,
     due_at: datetime.datetime,
     not_after: datetime.datetime | None = None,
-    send: bool = True,
 ) -> list[Message]:
-    """Write the outbox rows for one kind of message; send the due ones after commit
-    (unless the caller sends several kinds together)."""
-    if kind == MessageKind.COORDINATOR_ALERT:
-        routes = [(Channel.EMAIL, Audience.COORDINATOR, settings.COORDINATOR_EMAIL)]
-    else:
-        routes = _family_routes(visit_request)
+    """Write the outbox rows for these kinds of message, all due at `due_at`,
+    and wake one worker for the due ones after commit."""
     rows = []
-    for channel, audience, address in routes:
+    routes = [(kind, *route) for kind in kinds for route in _routes(visit_request, kind)]
+    for kind, channel, audience, address in routes:
         due = sms_due_time(due_at) if channel == Channel.SMS else due_at
         if not_after is not None and due >= not_after:
             continue  # a reminder pushed past the visit by quiet hours is pointless
@@ -180,8 +183,7 @@ def _queue_messages(
             )
         )
     created = Message.objects.bulk_create(rows)
-    if send:
-        _send_after_commit([m.pk for m in created if m.due_at <= timezone.now()])
+    _send_after_commit([m.pk for m in created if m.due_at <= timezone.now()])
     return created
 
 
@@ -313,11 +315,12 @@ def _create_request(
         actor_label="family",
         note=_("Needs clinical review.") if visit_request.needs_clinical_review else "",
     )
-    now = timezone.now()
-    rows = _queue_messages(visit_request, MessageKind.REQUEST_RECEIVED, due_at=now, send=False)
-    rows += _queue_messages(visit_request, MessageKind.COORDINATOR_ALERT, due_at=now, send=False)
-    # One task for the lot: one broker round trip per booking.
-    _send_after_commit([m.pk for m in rows if m.due_at <= now])
+    # Both kinds in one call: one broker round trip per booking.
+    _queue_messages(
+        visit_request,
+        [MessageKind.REQUEST_RECEIVED, MessageKind.COORDINATOR_ALERT],
+        due_at=timezone.now(),
+    )
     return visit_request
 
 
@@ -407,11 +410,11 @@ def visit_request_schedule(
     )
     visit_request.refresh_from_db(fields=["schedule_version"])
     now = timezone.now()
-    _queue_messages(visit_request, MessageKind.VISIT_SCHEDULED, due_at=now)
+    _queue_messages(visit_request, [MessageKind.VISIT_SCHEDULED], due_at=now)
     for kind, offset in REMINDER_OFFSETS.items():
         due = start - offset
         if due > now:
-            _queue_messages(visit_request, kind, due_at=due, not_after=start)
+            _queue_messages(visit_request, [kind], due_at=due, not_after=start)
     return visit_request
 
 
@@ -457,7 +460,7 @@ def visit_request_cancel(
     _cancel_pending_messages(visit_request)
     visit_request.closing_reason = reason
     visit_request.save(update_fields=["status", "closing_reason", "closed_at", "updated_at"])
-    _queue_messages(visit_request, MessageKind.CANCELLED, due_at=timezone.now())
+    _queue_messages(visit_request, [MessageKind.CANCELLED], due_at=timezone.now())
     return visit_request
 
 
@@ -512,8 +515,6 @@ def _still_relevant(message: Message) -> bool:
 
 
 def _record_failure(message: Message, exc: Exception) -> None:
-    from uhapo.logging import redact
-
     error = redact(f"{type(exc).__name__}: {exc}")[:500]
     attempts = message.attempts
     if attempts >= settings.MESSAGE_MAX_ATTEMPTS:

@@ -31,6 +31,12 @@ class ServiceAreaFactory(factory.django.DjangoModelFactory):
     city = "Mumbai"
 
 
+def _join_groups(user, create: bool, names) -> None:
+    if create:
+        for name in names:
+            user.groups.add(Group.objects.get_or_create(name=name)[0])
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
@@ -44,33 +50,27 @@ class UserFactory(factory.django.DjangoModelFactory):
     is_staff = True
     password = factory.django.Password("correct-horse-battery-staple")
 
-    default_groups: tuple[str, ...] = ()
-
     @factory.post_generation
     def groups(self, create, extracted, **kwargs):
-        names = extracted if extracted is not None else self._factory_default_groups
-        if create:
-            for name in names:
-                self.groups.add(Group.objects.get_or_create(name=name)[0])
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        kwargs.pop("default_groups", None)
-        user = super()._create(model_class, *args, **kwargs)
-        user._factory_default_groups = cls.default_groups
-        return user
+        _join_groups(self, create, extracted or ())
 
 
 class NurseFactory(UserFactory):
     username = factory.Sequence(lambda n: f"nurse{n}")
     first_name = factory.Iterator(["Asha", "Meera", "Sunita"])
-    default_groups = ("Nurses",)
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        _join_groups(self, create, ["Nurses"] if extracted is None else extracted)
 
 
 class CoordinatorFactory(UserFactory):
     username = factory.Sequence(lambda n: f"coordinator{n}")
     first_name = "Coral"
-    default_groups = ("Coordinators",)
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        _join_groups(self, create, ["Coordinators"] if extracted is None else extracted)
 
 
 def _reference(n: int) -> str:
