@@ -692,7 +692,9 @@ class VisitRequestAdmin(admin.ModelAdmin):
         if obj is None:
             raise Http404
         if request.method == "GET":
-            services.access_log_record(actor=request.user, action=AccessAction.VIEW, requests=[obj])
+            services.access_log_record(
+                actor=request.user, action=AccessAction.VIEW, requests=[obj], page=request.path
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> Any:
@@ -703,7 +705,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
             if rows:
                 # One access-log row for the page, however many requests it shows.
                 services.access_log_record(
-                    actor=request.user, action=AccessAction.LIST, requests=rows
+                    actor=request.user, action=AccessAction.LIST, requests=rows, page=request.path
                 )
         return response
 
@@ -810,6 +812,10 @@ class VisitRequestAdmin(admin.ModelAdmin):
     def _workflow_page(
         self, request: HttpRequest, obj: VisitRequest, **context: Any
     ) -> TemplateResponse:
+        # Every workflow page shows the request's summary: who, where, what medicine.
+        services.access_log_record(
+            actor=request.user, action=AccessAction.VIEW, requests=[obj], page=request.path
+        )
         return self._page(request, "workflow_form.html", {"original": obj, **context})
 
     def _note_action(
@@ -1046,7 +1052,9 @@ class VisitRequestAdmin(admin.ModelAdmin):
             by_nurse.append({"nurse": nurse, "label": nurse_label(nurse), "visits": group})
         shown = [visit for group in by_nurse for visit in group["visits"]]
         if shown:
-            services.access_log_record(actor=request.user, action=AccessAction.LIST, requests=shown)
+            services.access_log_record(
+                actor=request.user, action=AccessAction.LIST, requests=shown, page=request.path
+            )
         one_day = datetime.timedelta(days=1)
         return self._page(
             request,
@@ -1228,7 +1236,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
         for obj in exported:
             writer.writerow([csv_cell(getter(obj)) for _label, getter in CSV_COLUMNS])
         services.access_log_record(
-            actor=request.user, action=AccessAction.EXPORT, requests=exported
+            actor=request.user, action=AccessAction.EXPORT, requests=exported, page=request.path
         )
         logger.info("user %s exported %s requests to CSV", request.user.pk, len(exported))
         return response
@@ -1284,13 +1292,47 @@ def csv_cell(value: object) -> str:
 
 
 class RequestRowsAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    """Rows that belong to a request: a nurse sees only those of the visits assigned to them."""
+    """Rows that belong to a request: a nurse sees only those of the visits assigned to them.
+
+    Their pages show personal data (a message's recipient, a note quoting the
+    family), so each page shown writes an access-log row naming the requests.
+    """
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request)
         if not can_triage(request.user):
             queryset = queryset.filter(request__nurse=request.user)
         return queryset
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if request.method in ("GET", "HEAD"):
+            services.access_log_record(
+                actor=request.user,
+                action=AccessAction.VIEW,
+                requests=[obj.request],
+                page=request.path,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> Any:
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if request.method in ("GET", "HEAD") and changelist is not None:
+            rows = [row.request for row in changelist.result_list]
+            if rows:
+                services.access_log_record(
+                    actor=request.user, action=AccessAction.LIST, requests=rows, page=request.path
+                )
+        return response
 
 
 @admin.register(Message)
@@ -1376,7 +1418,7 @@ class RequestEventAdmin(RequestRowsAdmin):
 class AccessLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Who saw or exported which requests: read-only for everyone."""
 
-    list_display = ("created_at", "actor_username", "action", "references")
+    list_display = ("created_at", "actor_username", "action", "references", "page")
     list_filter = ("action",)
     search_fields = ("actor_username", "references")
     search_help_text = _("Staff username or a request reference.")
@@ -1386,6 +1428,7 @@ class AccessLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "actor_username",
         "action",
         "references",
+        "page",
         "request_ids",
     )
 

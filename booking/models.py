@@ -79,6 +79,9 @@ class VisitRequest(models.Model):
     reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
     # One-use token from the form, so a double submit saves once.
     submission_token = models.UUIDField(unique=True, editable=False)
+    # A keyed hash of the answers sent with that token: the same token with
+    # other answers (a shared cached page, a replay) is never this request.
+    submission_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     # Changing it revokes every private link sent so far.
     link_nonce = models.CharField(max_length=16, editable=False)
     language = models.CharField(_("language"), max_length=8, default="en")
@@ -262,6 +265,9 @@ class Message(models.Model):
     recipient = models.CharField(_("recipient"), max_length=254)
     language = models.CharField(_("language"), max_length=8, default="en")
     due_at = models.DateTimeField(_("due"))
+    # Off for what the family set off themselves (the confirmation of their
+    # request or of their own cancellation): they are awake and waiting for it.
+    held_in_quiet_hours = models.BooleanField(_("held in quiet hours"), default=True)
     status = models.CharField(
         _("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING
     )
@@ -321,6 +327,8 @@ class AccessLog(models.Model):
     action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
     request_ids = models.JSONField(_("request ids"), default=list)
     references = models.TextField(_("references"), blank=True)
+    # The admin page, without its query string (a search may hold a phone number).
+    page = models.CharField(_("page"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -7,6 +7,7 @@ leaves the request, its event log and its outbox consistent.
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import secrets
 import uuid
@@ -19,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from booking import delivery
@@ -74,6 +76,10 @@ ERASED = "[erased]"
 
 class TransitionNotAllowed(ValidationError):
     pass
+
+
+class SubmissionTokenReused(ValidationError):
+    """A form's one-use token came back with other answers than the first time."""
 
 
 # --- helpers ----------------------------------------------------------------
@@ -155,13 +161,19 @@ def _queue_messages(
     *,
     due_at: datetime.datetime,
     not_after: datetime.datetime | None = None,
+    held_in_quiet_hours: bool = True,
 ) -> list[Message]:
     """Write the outbox rows for these kinds of message, all due at `due_at`,
-    and wake one worker for the due ones after commit."""
+    and wake one worker for the due ones after commit.
+
+    `held_in_quiet_hours=False` is for what the family has just done
+    themselves: its SMS goes at once, at any hour.
+    """
     rows = []
     routes = [(kind, *route) for kind in kinds for route in _routes(visit_request, kind)]
     for kind, channel, audience, address in routes:
-        due = sms_due_time(due_at) if channel == Channel.SMS else due_at
+        held = held_in_quiet_hours and channel == Channel.SMS
+        due = sms_due_time(due_at) if held else due_at
         if not_after is not None and due >= not_after:
             continue  # a reminder pushed past the visit by quiet hours is pointless
         rows.append(
@@ -180,6 +192,7 @@ def _queue_messages(
                     else visit_request.language
                 ),
                 due_at=due,
+                held_in_quiet_hours=held,
             )
         )
     created = Message.objects.bulk_create(rows)
@@ -251,19 +264,35 @@ def visit_request_create(
 ) -> tuple[VisitRequest, bool]:
     """Save a request, its consent and its first event, and queue its messages, at once.
 
-    Returns (request, created). The same submission token always returns the
-    first request saved with it, so a double submit saves once.
+    Returns (request, created). The same submission token with the same
+    answers returns the first request saved with it, so a double submit
+    saves once; the same token with other answers raises
+    SubmissionTokenReused and saves nothing.
     """
+    fingerprint = submission_fingerprint(details=details, language=language)
     for _attempt in range(3):
         try:
             visit_request = _create_request(
-                details=details, submission_token=submission_token, language=language, notice=notice
+                details=details,
+                submission_token=submission_token,
+                fingerprint=fingerprint,
+                language=language,
+                notice=notice,
             )
         except IntegrityError:
             # Either a second copy of the same form (a double click, or a
             # resend after a timeout) or, very rarely, a reference drawn twice.
             existing = VisitRequest.objects.filter(submission_token=submission_token).first()
             if existing is not None:
+                if not constant_time_compare(existing.submission_fingerprint, fingerprint):
+                    raise SubmissionTokenReused(
+                        _(
+                            "This form had already been used to send a request, so we have "
+                            "not sent it. Your answers are still here: please check them and "
+                            "press Send request again."
+                        ),
+                        code="token_reused",
+                    ) from None
                 return existing, False
             continue
         logger.info("visit request %s created", visit_request.pk)
@@ -271,17 +300,29 @@ def visit_request_create(
     raise RuntimeError("could not draw a free reference in 3 tries")
 
 
+def submission_fingerprint(*, details: Mapping[str, Any], language: str) -> str:
+    """A keyed hash of a form's answers: equal only for the same answers."""
+    canonical = json.dumps(
+        {"language": language, **{k: str(v) for k, v in details.items()}},
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return salted_hmac("booking.submission", canonical, algorithm="sha256").hexdigest()
+
+
 @transaction.atomic
 def _create_request(
     *,
     details: Mapping[str, Any],
     submission_token: uuid.UUID,
+    fingerprint: str,
     language: str,
     notice: Notice,
 ) -> VisitRequest:
     visit_request = VisitRequest(
         **details,
         submission_token=submission_token,
+        submission_fingerprint=fingerprint,
         reference=new_reference(),
         link_nonce=secrets.token_hex(8),
         language=language,
@@ -315,11 +356,13 @@ def _create_request(
         actor_label="family",
         note=_("Needs clinical review.") if visit_request.needs_clinical_review else "",
     )
-    # Both kinds in one call: one broker round trip per booking.
+    # Both kinds in one call: one broker round trip per booking. The family
+    # is waiting for their reference, at whatever hour they booked.
     _queue_messages(
         visit_request,
         [MessageKind.REQUEST_RECEIVED, MessageKind.COORDINATOR_ALERT],
         due_at=timezone.now(),
+        held_in_quiet_hours=False,
     )
     return visit_request
 
@@ -460,7 +503,14 @@ def visit_request_cancel(
     _cancel_pending_messages(visit_request)
     visit_request.closing_reason = reason
     visit_request.save(update_fields=["status", "closing_reason", "closed_at", "updated_at"])
-    _queue_messages(visit_request, [MessageKind.CANCELLED], due_at=timezone.now())
+    # A family cancelling from its link is waiting for the answer; a
+    # cancellation by staff at night can wait for the morning.
+    _queue_messages(
+        visit_request,
+        [MessageKind.CANCELLED],
+        due_at=timezone.now(),
+        held_in_quiet_hours=actor is not None,
+    )
     return visit_request
 
 
@@ -481,7 +531,7 @@ def message_deliver(*, message_id: int) -> bool:
     if not claimed:
         return False
     message = Message.objects.select_related("request", "request__nurse").get(pk=message_id)
-    if message.channel == Channel.SMS and in_quiet_hours(now):
+    if message.held_in_quiet_hours and message.channel == Channel.SMS and in_quiet_hours(now):
         Message.objects.filter(pk=message_id, status=MessageStatus.SENDING).update(
             status=MessageStatus.PENDING, due_at=sms_due_time(now), attempts=F("attempts") - 1
         )
@@ -523,7 +573,7 @@ def _record_failure(message: Message, exc: Exception) -> None:
     else:
         # 1, 2, 4, 8 ... minutes, picked up by the beat sweep.
         due = timezone.now() + datetime.timedelta(minutes=2 ** (attempts - 1))
-        if message.channel == Channel.SMS:
+        if message.held_in_quiet_hours and message.channel == Channel.SMS:
             due = sms_due_time(due)
         status = MessageStatus.PENDING
         logger.warning("message %s attempt %s failed: %s", message.pk, attempts, error)
@@ -688,14 +738,19 @@ def visit_requests_anonymise_expired(*, now: datetime.datetime | None = None) ->
 
 
 def access_log_record(
-    *, actor: AbstractBaseUser, action: str, requests: Iterable[VisitRequest]
+    *,
+    actor: AbstractBaseUser,
+    action: str,
+    requests: Iterable[VisitRequest],
+    page: str = "",
 ) -> AccessLog:
-    """Append who saw or exported which requests. Ids and references only."""
-    rows = list(requests)
+    """Append who saw or exported which requests, on which page. Ids and references only."""
+    rows = list({r.pk: r for r in requests}.values())
     return AccessLog.objects.create(
         actor=actor,
         actor_username=actor.get_username(),
         action=action,
         request_ids=[r.pk for r in rows],
         references=" ".join(r.reference for r in rows),
+        page=page[:200],
     )

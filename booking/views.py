@@ -18,14 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
 from booking import services
 from booking.forms import VisitRequestForm
 from booking.links import LinkInvalid, request_from_token, status_path
-from booking.models import VisitRequest
+from booking.models import Audience, Channel, Message, MessageKind, VisitRequest
 from booking.privacy import current_notice
-from uhapo.phone import InvalidPhone, parse_indian_mobile
 
 # Which request this browser just sent, for the confirmation page: a signed
 # cookie rather than a session, so a booking writes no session row.
@@ -42,13 +42,23 @@ def _phone_rate(group: str, request: HttpRequest) -> str:
     return settings.BOOKING_RATE_LIMIT_PHONE
 
 
-def _phone_key(group: str, request: HttpRequest) -> str:
-    """The patient's number in E.164, so every way of typing it counts as one."""
-    raw = request.POST.get("patient_phone", "")
-    try:
-        return parse_indian_mobile(raw)
-    except InvalidPhone:
-        return "unparsed"
+def _phone_usage(request: HttpRequest, phone: str, *, increment: bool) -> dict | None:
+    """Requests saved for this patient's number (E.164, so every way of typing
+    it is one number) within the hour. Only saved requests count: they are
+    what sends a family messages, so junk posts naming a family's number
+    cannot lock that family out, and unparseable numbers share no bucket."""
+    return get_usage(
+        request,
+        group="booking-phone",
+        key=lambda group, request: phone,
+        rate=_phone_rate,
+        increment=increment,
+    )
+
+
+def _phone_limit_reached(request: HttpRequest, phone: str) -> bool:
+    usage = _phone_usage(request, phone, increment=False)
+    return usage is not None and usage["count"] >= usage["limit"]
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -56,24 +66,52 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _no_store(response: HttpResponse) -> HttpResponse:
+    """A page carrying a CSRF or one-use token is one visitor's: no cache may keep it."""
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _with_fresh_token(request: HttpRequest) -> VisitRequestForm:
+    """The posted answers again, under a new one-use token."""
+    data = request.POST.copy()
+    data["submission_token"] = str(uuid.uuid4())
+    form = VisitRequestForm(data)
+    form.is_valid()
+    return form
+
+
 @sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(group="booking-ip", key="ip", rate=_ip_rate, method="POST")
-@ratelimit(group="booking-phone", key=_phone_key, rate=_phone_rate, method="POST")
 def request_visit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = VisitRequestForm(request.POST)
         if form.is_valid():
+            phone = form.cleaned_data["patient_phone"]
+            token = form.cleaned_data["submission_token"]
+            # A copy of a form already saved (a double click) saves nothing
+            # more, so it is answered whatever the limit.
+            if (
+                _phone_limit_reached(request, phone)
+                and not VisitRequest.objects.filter(submission_token=token).exists()
+            ):
+                return rate_limited(request, exception=None)
             try:
-                visit_request, _created = services.visit_request_create(
+                visit_request, created = services.visit_request_create(
                     details=form.request_details(),
-                    submission_token=form.cleaned_data["submission_token"],
+                    submission_token=token,
                     language=get_language() or settings.LANGUAGE_CODE,
                     notice=current_notice(),
                 )
+            except services.SubmissionTokenReused as exc:
+                form = _with_fresh_token(request)
+                form.add_error(None, exc)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
+                if created:
+                    _phone_usage(request, phone, increment=True)
                 response = redirect("booking:received")
                 response.set_signed_cookie(
                     RECEIVED_COOKIE,
@@ -85,8 +123,8 @@ def request_visit(request: HttpRequest) -> HttpResponse:
                     samesite="Lax",
                 )
                 return response
-        return render(request, "booking/request_form.html", {"form": form})
-    return HttpResponse(_empty_form_page(request))
+        return _no_store(render(request, "booking/request_form.html", {"form": form}))
+    return _no_store(HttpResponse(_empty_form_page(request)))
 
 
 # Stand-ins for the two values that differ on every visit to the empty form.
@@ -99,7 +137,7 @@ def _empty_form_page(request: HttpRequest) -> str:
     and address but for the CSRF token and the one-use token, so each
     process renders it once and fills those two in on every visit."""
     day = timezone.localdate().isoformat()
-    key = f"booking-form-page:{get_language()}:{day}:{request.get_host()}:{request.path}"
+    key = f"booking-form-page:{get_language()}:{day}:{request.scheme}://{request.get_host()}{request.path}"
     fragments = caches["template_fragments"]
     # Shared links carry a new fbclid/utm_* on every click: never keep a copy
     # per query string (each would be rendered and crowd the cache).
@@ -126,8 +164,44 @@ def request_received(request: HttpRequest) -> HttpResponse:
     visit_request = VisitRequest.objects.filter(pk=pk).first() if pk else None
     if visit_request is None:
         return redirect("booking:request")
-    context = {"visit_request": visit_request, "status_path": status_path(visit_request)}
+    context = {
+        "visit_request": visit_request,
+        "status_path": status_path(visit_request),
+        "sent_to": _confirmation_routes(visit_request),
+    }
     return _private(render(request, "booking/received.html", context))
+
+
+def _confirmation_routes(visit_request: VisitRequest) -> list[str]:
+    """Where the confirmation is going, in words, with the address partly hidden
+    (the page may be read over a shoulder)."""
+    rows = Message.objects.filter(
+        request=visit_request, kind=MessageKind.REQUEST_RECEIVED
+    ).values_list("channel", "audience", "recipient")
+    routes = []
+    for channel, audience, recipient in sorted(rows):
+        patient = audience == Audience.PATIENT
+        if channel == Channel.SMS:
+            digits = recipient[-4:]
+            routes.append(
+                _("an SMS to the patient's mobile ending in %(digits)s") % {"digits": digits}
+                if patient
+                else _("an SMS to the helper's mobile ending in %(digits)s") % {"digits": digits}
+            )
+        else:
+            address = mask_email(recipient)
+            routes.append(
+                _("an email to the patient at %(address)s") % {"address": address}
+                if patient
+                else _("an email to the helper at %(address)s") % {"address": address}
+            )
+    return routes
+
+
+def mask_email(address: str) -> str:
+    """`asha.patil@example.com` -> `a•••@example.com`."""
+    local, _at, domain = address.partition("@")
+    return f"{local[:1]}•••@{domain}"
 
 
 def _link_invalid(request: HttpRequest) -> HttpResponse:
@@ -201,5 +275,5 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
     return render(request, "booking/privacy.html", {"notice": notice})
 
 
-def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
+def rate_limited(request: HttpRequest, exception: Exception | None) -> HttpResponse:
     return render(request, "booking/rate_limited.html", status=429)

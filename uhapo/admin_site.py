@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.signals import user_login_failed
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.models import Device
+from django_ratelimit.core import is_ratelimited
 
 
 class StaffLoginForm(OTPAdminAuthenticationForm):
@@ -14,7 +22,38 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
 
     Staff have one authenticator app each, so their device is chosen for
     them instead of asking them to pick it from a list first.
+
+    Whatever was wrong (the password, the code, or both), the answer is the
+    same, so a guessed password is never confirmed by a request for the
+    code; a wrong code counts as a failed login for the lockout.
     """
+
+    error_messages = {
+        **OTPAdminAuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Please enter a correct username, password and 6-digit code from your "
+            "authenticator app. All three are case-sensitive."
+        ),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if self.user_cache is not None:
+                # The password was right but the code was not: tell the
+                # lockout, which only hears of failed passwords by itself.
+                user_login_failed.send(
+                    sender=type(self),
+                    credentials={"username": self.cleaned_data.get("username")},
+                    request=self.request,
+                )
+                self.user_cache = None
+            raise forms.ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            ) from None
 
     def _chosen_device(self, user: AbstractBaseUser) -> Device | None:
         device = super()._chosen_device(user)
@@ -32,3 +71,19 @@ class UhapoAdminSite(OTPAdminSite):
     site_title = _("UHAPO triage")
     index_title = _("Requests and visits")
     login_form = StaffLoginForm
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        # Beyond the per-account lockout, one address may only try so often,
+        # so nobody can walk through every coordinator's username.
+        if request.method == "POST" and is_ratelimited(
+            request,
+            group="staff-login-ip",
+            key="ip",
+            rate=settings.STAFF_LOGIN_RATE_LIMIT_IP,
+            increment=True,
+        ):
+            response: HttpResponse = render(
+                request, "admin/login_rate_limited.html", self.each_context(request), status=429
+            )
+            return response
+        return super().login(request, extra_context)

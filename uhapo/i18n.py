@@ -35,6 +35,13 @@ def _with_prefix(path: str, language: str) -> str:
     return f"/{language}{path}"
 
 
+def local_path(path: str) -> str:
+    """`path` as an address on this site, whatever it was asked as: `//evil.example/`
+    or `/\\evil.example/` would be another site to a browser, so any run of
+    leading slashes or backslashes becomes one slash."""
+    return "/" + path.lstrip("/\\")
+
+
 def same_page_in(full_path: str, language: str) -> str:
     """The address of the page at `full_path` in `language`."""
     translated = translate_url(full_path, language)
@@ -45,7 +52,7 @@ def same_page_in(full_path: str, language: str) -> str:
         # translate_url leaves an address it cannot resolve (a 404) as it is.
         parts = urlsplit(full_path)
         translated = urlunsplit(parts._replace(path=_with_prefix(parts.path, language)))
-    return translated
+    return local_path(translated)
 
 
 def language_links(request: HttpRequest) -> list[LanguageLink]:

@@ -186,8 +186,13 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_MAX_AGE = 8 * 60 * 60
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-# Lock an account after 5 failures, and an address trying many accounts.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock a username from one address after 5 failures: someone guessing from
+# elsewhere cannot lock a coordinator out of her own desk. An address
+# trying many accounts meets the per-address limit on the login form
+# (STAFF_LOGIN_RATE_LIMIT_IP) instead.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "uhapo.client_ip.client_ip"
+STAFF_LOGIN_RATE_LIMIT_IP = os.environ.get("STAFF_LOGIN_RATE_LIMIT_IP", "30/15m")
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False
@@ -237,11 +242,17 @@ CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+# Preloading is hard to undo for a domain (browsers ship the list for
+# months), so it is asked for explicitly, once HTTPS is certain everywhere.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False) and not DEBUG
 if env_bool("DJANGO_BEHIND_PROXY", False):
     # Only behind a proxy that overwrites this header; otherwise a client
     # could claim to be on HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of ours stand in front (nginx: 1). Only their entries in
+# X-Forwarded-For are believed (uhapo/client_ip.py); 0 means the connection's
+# own address, and a client's X-Forwarded-For changes nothing.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 CONTENT_SECURITY_POLICY = {
@@ -286,6 +297,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 BOOKING_RATE_LIMIT_IP = os.environ.get("BOOKING_RATE_LIMIT_IP", "20/h")
 BOOKING_RATE_LIMIT_PHONE = os.environ.get("BOOKING_RATE_LIMIT_PHONE", "5/h")
 RATELIMIT_VIEW = "booking.views.rate_limited"
+RATELIMIT_IP_META_KEY = "uhapo.client_ip.client_ip"
 # With the cache (Redis) down, families can still book; the limits return with it.
 RATELIMIT_FAIL_OPEN = True
 PRIVACY_NOTICE_VERSION = "2026-11-01"

@@ -21,7 +21,13 @@ from booking.models import (
     VisitRequest,
 )
 from booking.privacy import current_notice
-from tests.factories import NurseFactory, ServiceAreaFactory, UserFactory, VisitRequestFactory
+from tests.factories import (
+    CoordinatorFactory,
+    NurseFactory,
+    ServiceAreaFactory,
+    UserFactory,
+    VisitRequestFactory,
+)
 from tests.sms import RecordingSmsBackend
 
 pytestmark = pytest.mark.django_db
@@ -312,14 +318,46 @@ def test_quiet_hours_are_21_to_8_india_time(moment, expected):
     assert services.sms_due_time(moment) == expected
 
 
-def test_request_at_night_gets_email_at_once_and_sms_at_8(
+def test_a_request_made_at_night_is_confirmed_by_sms_and_email_at_once(
     time_machine, django_capture_on_commit_callbacks
 ):
+    """The family set it off themselves and is waiting for the reference: quiet hours do not apply."""
     time_machine.move_to(ist(2026, 12, 1, 23, 15), tick=False)
     with django_capture_on_commit_callbacks(execute=True):
         visit_request = create()
-    sms = visit_request.messages.get(kind=MessageKind.REQUEST_RECEIVED, channel=Channel.SMS)
-    email = visit_request.messages.get(kind=MessageKind.REQUEST_RECEIVED, channel=Channel.EMAIL)
+    received = visit_request.messages.filter(kind=MessageKind.REQUEST_RECEIVED)
+    assert {m.channel: m.status for m in received} == {
+        Channel.SMS: MessageStatus.SENT,
+        Channel.EMAIL: MessageStatus.SENT,
+    }
+    assert [m["to"] for m in RecordingSmsBackend.sent] == [visit_request.patient_phone]
+
+
+def test_a_family_cancelling_at_night_is_told_by_sms_at_once(
+    time_machine, django_capture_on_commit_callbacks
+):
+    time_machine.move_to(ist(2026, 12, 2, 2, 30), tick=False)
+    visit_request = create()
+    RecordingSmsBackend.sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.visit_request_cancel(visit_request=visit_request, reason="Admitted", actor=None)
+    sms = visit_request.messages.get(kind=MessageKind.CANCELLED, channel=Channel.SMS)
+    assert sms.status == MessageStatus.SENT
+    assert len(RecordingSmsBackend.sent) == 1
+
+
+def test_a_cancellation_by_staff_at_night_waits_for_8_for_its_sms(
+    time_machine, django_capture_on_commit_callbacks
+):
+    time_machine.move_to(ist(2026, 12, 2, 2, 30), tick=False)
+    visit_request = create()
+    RecordingSmsBackend.sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.visit_request_cancel(
+            visit_request=visit_request, reason="No nurse free", actor=CoordinatorFactory()
+        )
+    sms = visit_request.messages.get(kind=MessageKind.CANCELLED, channel=Channel.SMS)
+    email = visit_request.messages.get(kind=MessageKind.CANCELLED, channel=Channel.EMAIL)
     assert sms.status == MessageStatus.PENDING
     assert timezone.localtime(sms.due_at) == ist(2026, 12, 2, 8, 0)
     assert email.status == MessageStatus.SENT
