@@ -73,3 +73,36 @@ def test_reports_the_database_vendor(capsys):
     assert connection.vendor in {"postgresql", "sqlite"}
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         assert connection.vendor == "postgresql"
+
+
+def _hsts_header(extra_env: dict[str, str]) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        {
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "production-like-" + "a1b2c3d4e5" * 6,
+            "DJANGO_ALLOWED_HOSTS": "testserver",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            **extra_env,
+        }
+    )
+    script = (
+        "from django.test import Client;"
+        "print(Client().get('/robots.txt', secure=True)['Strict-Transport-Security'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_hsts_asks_for_no_preload_unless_told_to():
+    """Preloading a domain is hard to undo, so it is never the default."""
+    assert "preload" not in _hsts_header({})
+    assert "preload" in _hsts_header({"DJANGO_HSTS_PRELOAD": "true"})

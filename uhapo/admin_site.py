@@ -28,6 +28,12 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
     code; a wrong code counts as a failed login for the lockout.
     """
 
+    otp_token = forms.CharField(
+        required=False,
+        label=_("6-digit code from your authenticator app"),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
     error_messages = {
         **OTPAdminAuthenticationForm.error_messages,
         "invalid_login": _(
@@ -49,6 +55,9 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
                     request=self.request,
                 )
                 self.user_cache = None
+            # A used or wrong code is not shown again.
+            self.data = self.data.copy()
+            self.data["otp_token"] = ""
             raise forms.ValidationError(
                 self.error_messages["invalid_login"],
                 code="invalid_login",
@@ -71,6 +80,7 @@ class UhapoAdminSite(OTPAdminSite):
     site_title = _("UHAPO triage")
     index_title = _("Requests and visits")
     login_form = StaffLoginForm
+    login_template = "admin/uhapo_login.html"
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         # Beyond the per-account lockout, one address may only try so often,

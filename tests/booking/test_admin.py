@@ -698,6 +698,52 @@ def test_opening_listing_and_exporting_requests_are_logged(coordinator_client, c
     ]
 
 
+@pytest.mark.parametrize(
+    "step", ["contacted", "schedule", "complete", "cancel", "decline", "erase"]
+)
+def test_every_workflow_page_writes_an_access_log_row(coordinator_client, coordinator, nurse, step):
+    """Each workflow page shows the request's summary (who, where, what medicine)."""
+    request = scheduled(nurse, ist(2026, 12, 4, 10, 0))
+    response = coordinator_client.get(admin_url(step, request.pk))
+    assert response.status_code == 200
+    entry = AccessLog.objects.get()
+    assert (entry.actor_username, entry.action, entry.request_ids) == (
+        coordinator.username,
+        "view",
+        [request.pk],
+    )
+    assert entry.page == admin_url(step, request.pk)
+
+
+def test_message_and_event_pages_write_access_log_rows(coordinator_client, coordinator):
+    request = VisitRequestFactory()
+    message = MessageFactory(request=request)
+    event = RequestEvent.objects.create(
+        request=request, from_status="", to_status=Status.NEW, actor_label="family"
+    )
+    pages = [
+        reverse("admin:booking_message_changelist"),
+        reverse("admin:booking_message_change", args=[message.pk]),
+        reverse("admin:booking_requestevent_changelist"),
+        reverse("admin:booking_requestevent_change", args=[event.pk]),
+    ]
+    for page in pages:
+        assert coordinator_client.get(page).status_code == 200
+    logged = list(AccessLog.objects.order_by("pk").values_list("action", "request_ids", "page"))
+    assert logged == [
+        ("list", [request.pk], pages[0]),
+        ("view", [request.pk], pages[1]),
+        ("list", [request.pk], pages[2]),
+        ("view", [request.pk], pages[3]),
+    ]
+
+
+def test_a_search_in_the_access_log_page_keeps_no_phone_number(coordinator_client):
+    VisitRequestFactory(patient_phone="+919820012345")
+    coordinator_client.get(changelist_url(q="98200 12345"))
+    assert AccessLog.objects.get().page == changelist_url()
+
+
 def test_access_log_is_read_only_even_for_a_superuser(client):
     sign_in(client, SuperuserFactory())
     entry = AccessLog.objects.create(actor_username="someone", action="view", request_ids=[1])

@@ -83,6 +83,28 @@ def test_caregiver_books_for_a_parent_and_both_get_messages(client):
     }
 
 
+def test_the_confirmation_says_exactly_what_is_sent_and_where(client):
+    response = client.post(BOOK, caregiver_form_data())
+    html = client.get(response["Location"]).content.decode()
+    for line in (
+        "an SMS to the patient&#x27;s mobile ending in 2345",
+        "an SMS to the helper&#x27;s mobile ending in 4321",
+        "an email to the patient at t•••@example.com",
+        "an email to the helper at s•••@example.com",
+    ):
+        assert line in html
+    # The full addresses are not shown to whoever reads the screen.
+    assert "98200 54321" not in html
+    assert "son@example.com" not in html
+
+
+def test_a_patient_without_email_is_told_only_of_the_sms(client):
+    response = client.post(BOOK, form_data(patient_email=""))
+    html = client.get(response["Location"]).content.decode()
+    assert "an SMS to the patient&#x27;s mobile ending in 2345" in html
+    assert "an email to" not in html
+
+
 @pytest.mark.parametrize("phone", ["98200 12345", "+91 98200 12345", "098200 12345", "9820012345"])
 def test_every_common_way_of_typing_a_mobile_is_accepted(client, phone):
     response = client.post(BOOK, form_data(patient_phone=phone))

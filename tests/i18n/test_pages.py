@@ -115,6 +115,31 @@ def test_the_switcher_works_on_a_page_that_does_not_exist(client):
     assert hrefs == {"en": "/no-such-page/", "hi": "/hi/no-such-page/", "mr": "/mr/no-such-page/"}
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/hi//evil.example/",
+        "/mr///evil.example/x/",
+        "//evil.example/",
+        "/hi/\\evil.example/",
+        "/hi/%2F%2Fevil.example/",
+    ],
+)
+def test_no_language_link_ever_leaves_the_site(client, path):
+    """Whatever the address asked for, the switcher and hreflang point at this site only."""
+    html = client.get(path).content.decode()
+    document = Document(html)
+    hrefs = [link["href"] for link in document.switcher]
+    assert len(hrefs) == len(LANGUAGES)
+    for href in hrefs:
+        assert href.startswith("/"), href
+        assert not href.startswith(("//", "/\\")), href
+    for url in document.alternates.values():
+        assert url.startswith("http://testserver/"), url
+        assert "evil.example" not in url.split("/", 3)[2]
+    assert 'href="//' not in html
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_each_page_lists_its_alternates_and_an_english_x_default(client, pages, language):
     for name in ("home", "guide", "guide page what-is-immunotherapy", "booking form", "privacy"):
