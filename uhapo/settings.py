@@ -245,6 +245,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 # Preloading is hard to undo for a domain (browsers ship the list for
 # months), so it is asked for explicitly, once HTTPS is certain everywhere.
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False) and not DEBUG
+if not SECURE_HSTS_PRELOAD:
+    # Django's deploy check asks for preload; leaving it off is our decision.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 if env_bool("DJANGO_BEHIND_PROXY", False):
     # Only behind a proxy that overwrites this header; otherwise a client
     # could claim to be on HTTPS.
