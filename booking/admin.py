@@ -16,17 +16,15 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -49,7 +47,7 @@ from booking.models import (
     Status,
     VisitRequest,
 )
-from booking.triage import format_wait, overdue_cutoff
+from booking.triage import format_wait, in_ist, is_overdue, overdue_requests
 from uhapo.phone import InvalidPhone, display_phone, parse_indian_mobile
 
 logger = logging.getLogger(__name__)
@@ -90,14 +88,6 @@ def nurse_label(user: AbstractBaseUser | None) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _ist() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def _day_start(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=_ist())
-
-
 def _local_display(moment: datetime.datetime) -> str:
     return formats.localize(timezone.localtime(moment))
 
@@ -125,7 +115,7 @@ class OverdueFilter(admin.SimpleListFilter):
         return [("yes", _("Overdue (new for 2 working hours)")), ("no", _("Not overdue"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        overdue = Q(status=Status.NEW, created_at__lte=overdue_cutoff(timezone.now()))
+        overdue = overdue_requests(timezone.now())
         if self.value() == "yes":
             return queryset.filter(overdue)
         if self.value() == "no":
@@ -166,7 +156,7 @@ class DayRangeFilter(admin.SimpleListFilter):
             return queryset
         low, high = bounds
         if self.field_is_datetime:
-            low, high = _day_start(low), _day_start(high)
+            low, high = in_ist(low), in_ist(high)
         return queryset.filter(**{f"{self.field_name}__gte": low, f"{self.field_name}__lt": high})
 
 
@@ -294,7 +284,7 @@ class ScheduleForm(forms.Form):
         data = super().clean()
         if not all(data.get(name) for name in ("date", "start_time", "duration")):
             return data
-        start = datetime.datetime.combine(data["date"], data["start_time"], tzinfo=_ist())
+        start = in_ist(data["date"], data["start_time"])
         end = start + datetime.timedelta(minutes=data["duration"])
         data["start"], data["end"] = start, end
         # The service checks both again under a lock; these give early, precise errors.
@@ -562,21 +552,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
     # -- queryset, list, search
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = (
-            super()
-            .get_queryset(request)
-            .annotate(
-                is_overdue=Case(
-                    When(
-                        status=Status.NEW,
-                        created_at__lte=overdue_cutoff(timezone.now()),
-                        then=Value(True),
-                    ),
-                    default=Value(False),
-                    output_field=BooleanField(),
-                )
-            )
-        )
+        queryset = super().get_queryset(request)
         if not can_triage(request.user):
             queryset = queryset.filter(nurse=request.user)
         return queryset
@@ -629,8 +605,9 @@ class VisitRequestAdmin(admin.ModelAdmin):
     def waited(self, obj: VisitRequest) -> str:
         if obj.status not in WAITING_STATUSES:
             return "-"
-        wait = format_wait(timezone.now() - obj.created_at)
-        if getattr(obj, "is_overdue", False):
+        now = timezone.now()
+        wait = format_wait(now - obj.created_at)
+        if is_overdue(status=obj.status, created_at=obj.created_at, now=now):
             return format_html('<strong class="uhapo-overdue">{}</strong> {}', _("Overdue"), wait)
         return wait
 
@@ -1030,7 +1007,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
         day_form = VisitsDayForm(request.GET or None)
         day = day_form.cleaned_data["date"] if day_form.is_valid() else None
         day = day or timezone.localdate()
-        start = _day_start(day)
+        start = in_ist(day)
         visits = (
             self.get_queryset(request)
             .filter(

@@ -1,15 +1,16 @@
 """Rules the triage desk works by: when a new request is overdue, how long it has waited.
 
 Pure functions of their arguments (no database, no clock of their own) so
-the admin list, its filter and the tests agree on one definition.
+the admin list, its filter and the tests agree on one definition: the overdue
+rule is here as a check on one request and as a query, and nowhere else.
 """
 
 from __future__ import annotations
 
 import datetime
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # Coordinators answer between 8 am and 8 pm IST, every day of the week.
@@ -19,23 +20,20 @@ WORKDAY_END = datetime.time(20, 0)
 RESPONSE_TARGET = datetime.timedelta(hours=2)
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
+def in_ist(day: datetime.date, time: datetime.time = datetime.time.min) -> datetime.datetime:
+    """That clock time on that day in India (TIME_ZONE), whatever zone is active."""
+    return datetime.datetime.combine(day, time, tzinfo=timezone.get_default_timezone())
 
 
 def _window(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    zone = _zone()
-    return (
-        datetime.datetime.combine(day, WORKDAY_START, tzinfo=zone),
-        datetime.datetime.combine(day, WORKDAY_END, tzinfo=zone),
-    )
+    return in_ist(day, WORKDAY_START), in_ist(day, WORKDAY_END)
 
 
 def working_time_between(start: datetime.datetime, end: datetime.datetime) -> datetime.timedelta:
     """The part of [start, end) that falls between 8 am and 8 pm IST."""
     if end <= start:
         return datetime.timedelta(0)
-    zone = _zone()
+    zone = timezone.get_default_timezone()
     day = start.astimezone(zone).date()
     last_day = end.astimezone(zone).date()
     total = datetime.timedelta(0)
@@ -53,11 +51,10 @@ def overdue_cutoff(
 ) -> datetime.datetime:
     """The latest arrival time that has waited `target` of working time by `now`.
 
-    A new request received at or before this instant is overdue; the admin
-    filters with created_at <= cutoff, so the list and `is_overdue` agree.
+    A new request received at or before this instant is overdue.
     """
     remaining = target
-    day = now.astimezone(_zone()).date()
+    day = now.astimezone(timezone.get_default_timezone()).date()
     # A target longer than the working day still ends: each step back a day
     # uses up to 12 hours of it.
     while True:
@@ -76,6 +73,13 @@ def is_overdue(*, status: str, created_at: datetime.datetime, now: datetime.date
     from booking.models import Status
 
     return status == Status.NEW and created_at <= overdue_cutoff(now)
+
+
+def overdue_requests(now: datetime.datetime) -> Q:
+    """`is_overdue` as a filter on requests, for the list's "overdue" filter."""
+    from booking.models import Status
+
+    return Q(status=Status.NEW, created_at__lte=overdue_cutoff(now))
 
 
 def format_wait(delta: datetime.timedelta) -> str:

@@ -7,7 +7,15 @@ import zoneinfo
 
 import pytest
 
-from booking.triage import format_wait, is_overdue, overdue_cutoff, working_time_between
+from booking.models import VisitRequest
+from booking.triage import (
+    format_wait,
+    is_overdue,
+    overdue_cutoff,
+    overdue_requests,
+    working_time_between,
+)
+from tests.factories import VisitRequestFactory
 
 IST = zoneinfo.ZoneInfo("Asia/Kolkata")
 H = datetime.timedelta(hours=1)
@@ -101,3 +109,18 @@ def test_cutoff_works_with_utc_input():
 )
 def test_format_wait(delta, text):
     assert format_wait(delta) == text
+
+
+@pytest.mark.django_db
+def test_the_overdue_filter_picks_exactly_the_requests_is_overdue_names():
+    now = ist(2026, 12, 3, 9, 30)
+    arrivals = [ist(2026, 12, 2, 19, 29), ist(2026, 12, 2, 19, 30), ist(2026, 12, 2, 19, 31)]
+    for status in ("new", "contacted"):
+        for created in arrivals:
+            row = VisitRequestFactory(status=status)
+            VisitRequest.objects.filter(pk=row.pk).update(created_at=created)
+    rows = VisitRequest.objects.all()
+    by_filter = set(rows.filter(overdue_requests(now)).values_list("pk", flat=True))
+    by_check = {r.pk for r in rows if is_overdue(status=r.status, created_at=r.created_at, now=now)}
+    assert by_filter == by_check
+    assert len(by_filter) == 2
