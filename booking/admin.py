@@ -47,6 +47,7 @@ from booking.models import (
     Status,
     VisitRequest,
 )
+from booking.references import reference_from_typed
 from booking.triage import format_wait, in_ist, is_overdue, overdue_requests
 from uhapo.phone import InvalidPhone, display_phone, parse_indian_mobile
 
@@ -55,7 +56,6 @@ logger = logging.getLogger(__name__)
 NURSES_GROUP = "Nurses"
 COORDINATORS_GROUP = "Coordinators"
 TRIAGE_PERMISSION = "booking.change_visitrequest"
-REFERENCE_RE = re.compile(r"^UH-?([A-Z0-9]{4})-?([A-Z0-9]{4})$")
 WAITING_STATUSES = (Status.NEW, Status.CONTACTED)
 
 
@@ -585,9 +585,9 @@ class VisitRequestAdmin(admin.ModelAdmin):
             pass
         else:
             extra |= Q(patient_phone=phone) | Q(caregiver_phone=phone)
-        match = REFERENCE_RE.match(re.sub(r"\s+", "", term).upper())
-        if match:
-            extra |= Q(reference=f"UH-{match[1]}-{match[2]}")
+        reference = reference_from_typed(term)
+        if reference:
+            extra |= Q(reference=reference)
         if extra:
             results = results | queryset.filter(extra)
         return results, may_have_duplicates

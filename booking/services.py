@@ -40,11 +40,11 @@ from booking.models import (
     VisitRequest,
 )
 from booking.privacy import Notice
+from booking.references import new_reference
 from uhapo.logging import redact
 
 logger = logging.getLogger(__name__)
 
-REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, no 1/I
 QUIET_START = datetime.time(21, 0)
 QUIET_END = datetime.time(8, 0)
 REMINDER_OFFSETS = {
@@ -83,11 +83,6 @@ class SubmissionTokenReused(ValidationError):
 
 
 # --- helpers ----------------------------------------------------------------
-
-
-def new_reference() -> str:
-    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-    return f"UH-{chars[:4]}-{chars[4:]}"
 
 
 def in_quiet_hours(moment: datetime.datetime) -> bool:
