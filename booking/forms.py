@@ -13,7 +13,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from booking.models import Medicine, Recipient, ServiceArea, Submitter, TimeOfDay, VisitRequest
+from booking.models import Medicine, Recipient, Submitter, TimeOfDay, VisitRequest
+from booking.service_areas import area_serving
 from uhapo.phone import InvalidPhone, display_phone, parse_indian_mobile
 
 MAX_DAYS_AHEAD = 60
@@ -358,7 +359,7 @@ class VisitRequestForm(forms.Form):
         )
         if not pin.isdigit() or len(pin) != 6:
             raise forms.ValidationError(_("A PIN code has 6 digits."), code="invalid")
-        if not ServiceArea.objects.filter(pin_code=pin, is_active=True).exists():
+        if area_serving(pin) is None:
             raise forms.ValidationError(
                 _(
                     "Sorry, our nurses do not visit PIN code %(pin)s yet. "

@@ -35,12 +35,12 @@ from booking.models import (
     MessageStatus,
     Recipient,
     RequestEvent,
-    ServiceArea,
     Status,
     VisitRequest,
 )
 from booking.privacy import Notice
 from booking.references import new_reference
+from booking.service_areas import area_serving
 from uhapo.logging import redact
 
 logger = logging.getLogger(__name__)
@@ -322,9 +322,7 @@ def _create_request(
         link_nonce=secrets.token_hex(8),
         language=language,
     )
-    visit_request.service_area = ServiceArea.objects.filter(
-        pin_code=visit_request.pin_code, is_active=True
-    ).first()
+    visit_request.service_area = area_serving(visit_request.pin_code)
     if visit_request.service_area is None:
         raise ValidationError({"pin_code": _("We do not visit this PIN code yet.")})
     visit_request.needs_clinical_review = bool(
