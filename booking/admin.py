@@ -104,6 +104,29 @@ def _queued_again(count: int) -> str:
     ) % {"count": count}
 
 
+def show_refusal(request: HttpRequest, visit_request: VisitRequest, exc: ValidationError) -> None:
+    """A service said no (a move the workflow forbids, say): tell staff, beside the reference."""
+    for text in exc.messages:
+        messages.error(request, f"{visit_request.reference}: {text}")
+
+
+def resend_failed(request: HttpRequest, failed: Iterable[Message]) -> int:
+    """Queue messages again through the service; how many were. Every resend comes here.
+
+    A message sent or cancelled since the page was drawn is refused by the
+    service; that refusal is shown, never raised as a server error.
+    """
+    count = 0
+    for message in failed:
+        try:
+            services.message_resend(message=message, actor=request.user)
+        except ValidationError as exc:
+            show_refusal(request, message.request, exc)
+        else:
+            count += 1
+    return count
+
+
 # --- list filters -------------------------------------------------------------
 
 
@@ -781,11 +804,6 @@ class VisitRequestAdmin(admin.ModelAdmin):
     def _done(self, obj: VisitRequest) -> HttpResponseRedirect:
         return HttpResponseRedirect(reverse("admin:booking_visitrequest_change", args=[obj.pk]))
 
-    @staticmethod
-    def _service_error(request: HttpRequest, obj: VisitRequest, exc: ValidationError) -> None:
-        for text in exc.messages:
-            messages.error(request, f"{obj.reference}: {text}")
-
     def _workflow_page(
         self, request: HttpRequest, obj: VisitRequest, **context: Any
     ) -> TemplateResponse:
@@ -805,20 +823,17 @@ class VisitRequestAdmin(admin.ModelAdmin):
         title: str,
         intro: Any,
         submit_label: Any,
-        form_class: type[forms.Form] | None = NoteForm,
+        form_class: type[forms.Form] = NoteForm,
         danger: bool = False,
     ) -> HttpResponse:
-        """One step of the workflow: on a valid POST run the service, then back to the request.
-
-        Without a form_class the page only asks for confirmation.
-        """
+        """One step of the workflow: on a valid POST run the service, then back to the request."""
         posted = request.method == "POST"
-        form = form_class(request.POST if posted else None) if form_class else None
-        if posted and (form is None or form.is_valid()):
+        form = form_class(request.POST if posted else None)
+        if posted and form.is_valid():
             try:
-                service(form.cleaned_data if form else {})
+                service(form.cleaned_data)
             except ValidationError as exc:
-                self._service_error(request, obj, exc)
+                show_refusal(request, obj, exc)
             else:
                 messages.success(request, success)
             return self._done(obj)
@@ -989,15 +1004,18 @@ class VisitRequestAdmin(admin.ModelAdmin):
         message = get_object_or_404(
             Message.objects.select_related("request"), pk=message_pk, request=obj
         )
-        return self._note_action(
+        if request.method == "POST":
+            if resend_failed(request, [message]):
+                messages.success(request, _("%(message)s queued again.") % {"message": message})
+            return self._done(obj)
+        return self._workflow_page(
             request,
             obj,
-            form_class=None,
-            service=lambda _data: services.message_resend(message=message, actor=request.user),
-            success=_("%(message)s queued again.") % {"message": str(message)},
             title=_("Send %(message)s again") % {"message": str(message)},
+            form=None,
             intro=_("Last error: %(error)s") % {"error": message.last_error or "-"},
             submit_label=_("Send again"),
+            danger=False,
         )
 
     def visits_view(self, request: HttpRequest) -> HttpResponse:
@@ -1065,7 +1083,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
             try:
                 change(obj)
             except ValidationError as exc:
-                self._service_error(request, obj, exc)
+                show_refusal(request, obj, exc)
             else:
                 done += 1
         if done:
@@ -1183,14 +1201,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
         failed = Message.objects.filter(
             request__in=queryset.values("pk"), status=MessageStatus.FAILED
         ).select_related("request")
-        count = 0
-        for message in failed:
-            try:
-                services.message_resend(message=message, actor=request.user)
-            except ValidationError as exc:
-                self._service_error(request, message.request, exc)
-            else:
-                count += 1
+        count = resend_failed(request, failed)
         if count:
             messages.success(request, _queued_again(count))
         else:
@@ -1352,10 +1363,8 @@ class MessageAdmin(RequestRowsAdmin):
 
     @admin.action(description=_("Send failed messages again"), permissions=["resend"])
     def resend_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = 0
-        for message in queryset.filter(status=MessageStatus.FAILED).select_related("request"):
-            services.message_resend(message=message, actor=request.user)
-            count += 1
+        failed = queryset.filter(status=MessageStatus.FAILED).select_related("request")
+        count = resend_failed(request, failed)
         skipped = queryset.exclude(status=MessageStatus.FAILED).count()
         if count:
             messages.success(request, _queued_again(count))

@@ -14,6 +14,7 @@ import time_machine
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -21,7 +22,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from booking.admin import VisitRequestAdmin
+from booking.admin import VisitRequestAdmin, resend_failed
 from booking.models import (
     AccessLog,
     Message,
@@ -587,6 +588,23 @@ def test_resend_action_and_refusal_of_a_sent_message(coordinator_client):
     assert any("Only a failed message" in m for m in flashes(refused))
     sent.refresh_from_db()
     assert sent.status == MessageStatus.SENT
+
+
+def test_a_message_sent_since_the_page_was_drawn_is_refused_not_a_server_error(coordinator):
+    """The request list, the request page and the message list all resend through here."""
+    failed = MessageFactory(status=MessageStatus.FAILED, attempts=5)
+    as_the_page_saw_it = list(Message.objects.filter(pk=failed.pk).select_related("request"))
+    Message.objects.filter(pk=failed.pk).update(status=MessageStatus.SENT)
+    request = RequestFactory().post("/")
+    request.user = coordinator
+    request._messages = CookieStorage(request)
+
+    assert resend_failed(request, as_the_page_saw_it) == 0
+    assert [str(m) for m in request._messages] == [
+        f"{failed.request.reference}: Only a failed message can be sent again."
+    ]
+    failed.refresh_from_db()
+    assert failed.status == MessageStatus.SENT
 
 
 def test_a_move_the_workflow_forbids_is_a_message_not_an_error(coordinator_client):
