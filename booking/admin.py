@@ -127,6 +127,51 @@ def resend_failed(request: HttpRequest, failed: Iterable[Message]) -> int:
     return count
 
 
+# --- the access log -----------------------------------------------------------
+
+# A HEAD is answered like a GET, so it counts as having seen the page.
+SHOWING = ("GET", "HEAD")
+
+
+def log_access(request: HttpRequest, action: str, shown: Iterable[VisitRequest]) -> None:
+    """One access-log row for the page, naming every request it showed (none: no row)."""
+    rows = list(shown)
+    if rows:
+        services.access_log_record(
+            actor=request.user, action=action, requests=rows, page=request.path
+        )
+
+
+class AccessLoggedMixin:
+    """For a ModelAdmin whose list and pages show personal data: each one shown is logged."""
+
+    def requests_shown(self, rows: Iterable[Any]) -> list[VisitRequest]:
+        """The requests behind these rows (a row here is a request)."""
+        return list(rows)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        # Another nurse's row is simply not there (404), not a redirect.
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if request.method in SHOWING:
+            log_access(request, AccessAction.VIEW, self.requests_shown([obj]))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> Any:
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if request.method in SHOWING and changelist is not None:
+            log_access(request, AccessAction.LIST, self.requests_shown(changelist.result_list))
+        return response
+
+
 # --- list filters -------------------------------------------------------------
 
 
@@ -488,7 +533,7 @@ REQUEST_FIELDSETS = (
 
 
 @admin.register(VisitRequest)
-class VisitRequestAdmin(admin.ModelAdmin):
+class VisitRequestAdmin(AccessLoggedMixin, admin.ModelAdmin):
     list_display = (
         "reference",
         "patient_name",
@@ -680,35 +725,6 @@ class VisitRequestAdmin(admin.ModelAdmin):
             return "-"
         return _local_display(consent.withdrawn_at)
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict | None = None,
-    ) -> HttpResponse:
-        # Another nurse's request is simply not there (404), not a redirect.
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            raise Http404
-        if request.method == "GET":
-            services.access_log_record(
-                actor=request.user, action=AccessAction.VIEW, requests=[obj], page=request.path
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> Any:
-        response = super().changelist_view(request, extra_context)
-        changelist = (getattr(response, "context_data", None) or {}).get("cl")
-        if request.method == "GET" and changelist is not None:
-            rows = list(changelist.result_list)
-            if rows:
-                # One access-log row for the page, however many requests it shows.
-                services.access_log_record(
-                    actor=request.user, action=AccessAction.LIST, requests=rows, page=request.path
-                )
-        return response
-
     def render_change_form(
         self,
         request: HttpRequest,
@@ -808,9 +824,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: VisitRequest, **context: Any
     ) -> TemplateResponse:
         # Every workflow page shows the request's summary: who, where, what medicine.
-        services.access_log_record(
-            actor=request.user, action=AccessAction.VIEW, requests=[obj], page=request.path
-        )
+        log_access(request, AccessAction.VIEW, [obj])
         return self._page(request, "workflow_form.html", {"original": obj, **context})
 
     def _note_action(
@@ -1046,10 +1060,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
                 )
             by_nurse.append({"nurse": nurse, "label": nurse_label(nurse), "visits": group})
         shown = [visit for group in by_nurse for visit in group["visits"]]
-        if shown:
-            services.access_log_record(
-                actor=request.user, action=AccessAction.LIST, requests=shown, page=request.path
-            )
+        log_access(request, AccessAction.LIST, shown)
         one_day = datetime.timedelta(days=1)
         return self._page(
             request,
@@ -1223,9 +1234,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
         exported = list(rows)
         for obj in exported:
             writer.writerow([csv_cell(getter(obj)) for _label, getter in CSV_COLUMNS])
-        services.access_log_record(
-            actor=request.user, action=AccessAction.EXPORT, requests=exported, page=request.path
-        )
+        log_access(request, AccessAction.EXPORT, exported)
         logger.info("user %s exported %s requests to CSV", request.user.pk, len(exported))
         return response
 
@@ -1279,7 +1288,7 @@ def csv_cell(value: object) -> str:
 # --- messages and events on their own, read-only -------------------------------------
 
 
-class RequestRowsAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class RequestRowsAdmin(AccessLoggedMixin, ReadOnlyMixin, admin.ModelAdmin):
     """Rows that belong to a request: a nurse sees only those of the visits assigned to them.
 
     Their pages show personal data (a message's recipient, a note quoting the
@@ -1292,35 +1301,8 @@ class RequestRowsAdmin(ReadOnlyMixin, admin.ModelAdmin):
             queryset = queryset.filter(request__nurse=request.user)
         return queryset
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict | None = None,
-    ) -> HttpResponse:
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            raise Http404
-        if request.method in ("GET", "HEAD"):
-            services.access_log_record(
-                actor=request.user,
-                action=AccessAction.VIEW,
-                requests=[obj.request],
-                page=request.path,
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> Any:
-        response = super().changelist_view(request, extra_context)
-        changelist = (getattr(response, "context_data", None) or {}).get("cl")
-        if request.method in ("GET", "HEAD") and changelist is not None:
-            rows = [row.request for row in changelist.result_list]
-            if rows:
-                services.access_log_record(
-                    actor=request.user, action=AccessAction.LIST, requests=rows, page=request.path
-                )
-        return response
+    def requests_shown(self, rows: Iterable[Any]) -> list[VisitRequest]:
+        return [row.request for row in rows]
 
 
 @admin.register(Message)

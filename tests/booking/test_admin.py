@@ -756,6 +756,15 @@ def test_message_and_event_pages_write_access_log_rows(coordinator_client, coord
     ]
 
 
+def test_a_head_of_a_request_page_is_logged_like_a_get(coordinator_client):
+    """Every page that shows requests logs alike: the request pages as the message pages."""
+    request = VisitRequestFactory()
+    assert coordinator_client.head(admin_url("change", request.pk)).status_code == 200
+    assert coordinator_client.head(changelist_url()).status_code == 200
+    logged = list(AccessLog.objects.order_by("pk").values_list("action", "request_ids"))
+    assert logged == [("view", [request.pk]), ("list", [request.pk])]
+
+
 def test_a_search_in_the_access_log_page_keeps_no_phone_number(coordinator_client):
     VisitRequestFactory(patient_phone="+919820012345")
     coordinator_client.get(changelist_url(q="98200 12345"))
