@@ -26,7 +26,7 @@ def test_phone_numbers_and_emails_are_redacted(text):
 @pytest.mark.parametrize(
     "text",
     [
-        "Task booking.tasks.deliver_messages[a4649749-2fc3-406b-8e9e-98acfc9ccf3d] succeeded in 0.0123456789s: 2",
+        "Task outbox.tasks.deliver_messages[a4649749-2fc3-406b-8e9e-98acfc9ccf3d] succeeded in 0.0123456789s: 2",
         "message 1234567 sent",
         "2026-11-27 16:37:23,865 INFO request 42",
         "rescued 3 messages stuck in sending",

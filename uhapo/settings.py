@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
     "content",
+    "outbox",
     "booking",
 ]
 
@@ -287,7 +288,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "UHAPO Home Care <care
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 COORDINATOR_EMAIL = os.environ.get("COORDINATOR_EMAIL", "coordinators@uhapo.example")
 
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "booking.sms.ConsoleSmsBackend")
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "outbox.channels.sms.ConsoleSmsBackend")
 SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
 SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "")
 SMS_SENDER_ID = os.environ.get("SMS_SENDER_ID", "UHAPOC")
@@ -352,7 +353,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "deliver-due-messages": {
-        "task": "booking.tasks.deliver_due_messages",
+        "task": "outbox.tasks.deliver_due_messages",
         "schedule": float(os.environ.get("MESSAGE_SWEEP_SECONDS", "60")),
     },
     "anonymise-expired-requests": {
