@@ -354,6 +354,12 @@ MESSAGE_SENDING_TIMEOUT = timedelta(seconds=CELERY_TASK_TIME_LIMIT * 3)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# --- Errors: what visitors see, what staff are sent --------------------------
+
+# A form whose CSRF check fails (left open too long, cookies blocked) gets a
+# page that says so in the visitor's language.
+CSRF_FAILURE_VIEW = "uhapo.views.csrf_failure"
+
 # --- Logging -----------------------------------------------------------------
 
 LOGGING = {
