@@ -1,5 +1,7 @@
 """The site's URLs plus views that fail on purpose, for the error page and error report tests."""
 
+import re
+
 from django.conf.urls.i18n import i18n_patterns
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +19,16 @@ PATIENT = {
 }
 
 
-def explode(request: HttpRequest) -> HttpResponse:
+def patient_details_in(text: str) -> list[str]:
+    """Which of PATIENT's details `text` still holds, the phone number however it is written."""
+    words = ["Savitribai", "Kulkarni", "savitri.", "Shanti Niwas", "Dadar"]
+    found = [word for word in words if word.lower() in text.lower()]
+    if "9820012345" in re.sub(r"[\s()+-]", "", text):
+        found.append("phone")
+    return found
+
+
+def explode(request: HttpRequest, token: str = "") -> HttpResponse:
     """Fails with the patient's details in the POST data, the locals and the exception's text."""
     patient_name = request.POST.get("patient_name", PATIENT["patient_name"])
     patient_phone = request.POST.get("patient_phone", PATIENT["patient_phone"])
@@ -37,6 +48,7 @@ urlpatterns = [
     *site_urlpatterns,
     *i18n_patterns(
         path("test-errors/explode/", explode),
+        path("test-errors/explode/<str:token>/", explode),
         path("test-errors/forbidden/", forbidden),
         prefix_default_language=False,
     ),
