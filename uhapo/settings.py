@@ -378,6 +378,17 @@ EMAIL_SUBJECT_PREFIX = "[UHAPO] "
 DEFAULT_EXCEPTION_REPORTER = "uhapo.error_reports.PatientSafeExceptionReporter"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "uhapo.error_reports.PatientSafeReporterFilter"
 
+# And to Sentry when SENTRY_DSN is set, stripped the same way (uhapo/sentry.py).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from uhapo.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT") or None,
+        release=os.environ.get("RELEASE") or None,
+    )
+
 # --- Logging -----------------------------------------------------------------
 
 LOGGING = {
