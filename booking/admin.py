@@ -762,7 +762,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
 
     def get_urls(self) -> list:
         def wrap(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-            return self.admin_site.admin_view(require_http_methods(["GET", "POST"])(view))
+            return self.admin_site.admin_view(require_http_methods(["GET", "HEAD", "POST"])(view))
 
         prefix = "booking_visitrequest"
         return [

@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
@@ -157,7 +157,7 @@ def _empty_form_page(request: HttpRequest) -> str:
 
 
 @never_cache
-@require_http_methods(["GET"])
+@require_safe
 def request_received(request: HttpRequest) -> HttpResponse:
     pk = request.get_signed_cookie(
         RECEIVED_COOKIE, default=None, salt=RECEIVED_SALT, max_age=RECEIVED_MAX_AGE
@@ -210,7 +210,7 @@ def _link_invalid(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET"])
+@require_safe
 def request_status(request: HttpRequest, token: str) -> HttpResponse:
     try:
         visit_request = request_from_token(token)
@@ -226,7 +226,7 @@ def request_status(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_cancel(request: HttpRequest, token: str) -> HttpResponse:
     try:
         visit_request = request_from_token(token)
@@ -250,7 +250,7 @@ def request_cancel(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     try:
         visit_request = request_from_token(token)
@@ -263,14 +263,14 @@ def request_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     return _private(render(request, "booking/withdraw.html", context))
 
 
-@require_http_methods(["GET"])
+@require_safe
 def request_erased(request: HttpRequest) -> HttpResponse:
     response = _private(render(request, "booking/erased.html"))
     response.delete_cookie(RECEIVED_COOKIE, samesite="Lax")
     return response
 
 
-@require_http_methods(["GET"])
+@require_safe
 def privacy_notice(request: HttpRequest) -> HttpResponse:
     notice = current_notice()
     return render(request, "booking/privacy.html", {"notice": notice})
