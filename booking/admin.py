@@ -23,6 +23,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -35,13 +36,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from booking import services
+from booking import privacy, workflow
 from booking.models import (
     AccessAction,
     AccessLog,
     Medicine,
-    Message,
-    MessageStatus,
     RequestEvent,
     ServiceArea,
     Status,
@@ -49,6 +48,9 @@ from booking.models import (
 )
 from booking.references import reference_from_typed
 from booking.triage import format_wait, in_ist, is_overdue, overdue_requests
+from outbox.models import Message, MessageStatus
+from outbox.registry import choices as message_kind_choices
+from outbox.registry import label as message_label
 from uhapo.phone import InvalidPhone, display_phone, parse_indian_mobile
 
 logger = logging.getLogger(__name__)
@@ -119,9 +121,10 @@ def resend_failed(request: HttpRequest, failed: Iterable[Message]) -> int:
     count = 0
     for message in failed:
         try:
-            services.message_resend(message=message, actor=request.user)
+            workflow.message_resend(message=message, actor=request.user)
         except ValidationError as exc:
-            show_refusal(request, message.request, exc)
+            # Only a refusal costs the query for the message's request.
+            show_refusal(request, message.subject, exc)
         else:
             count += 1
     return count
@@ -137,7 +140,7 @@ def log_access(request: HttpRequest, action: str, shown: Iterable[VisitRequest])
     """One access-log row for the page, naming every request it showed (none: no row)."""
     rows = list(shown)
     if rows:
-        services.access_log_record(
+        privacy.access_log_record(
             actor=request.user, action=action, requests=rows, page=request.path
         )
 
@@ -145,9 +148,9 @@ def log_access(request: HttpRequest, action: str, shown: Iterable[VisitRequest])
 class AccessLoggedMixin:
     """For a ModelAdmin whose list and pages show personal data: each one shown is logged."""
 
-    def requests_shown(self, rows: Iterable[Any]) -> list[VisitRequest]:
-        """The requests behind these rows (a row here is a request)."""
-        return list(rows)
+    def visit_request_of(self, row: Any) -> VisitRequest:
+        """The request behind a row of this admin (here the row is the request)."""
+        return row
 
     def change_view(
         self,
@@ -161,14 +164,15 @@ class AccessLoggedMixin:
         if obj is None:
             raise Http404
         if request.method in SHOWING:
-            log_access(request, AccessAction.VIEW, self.requests_shown([obj]))
+            log_access(request, AccessAction.VIEW, [self.visit_request_of(obj)])
         return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> Any:
         response = super().changelist_view(request, extra_context)
         changelist = (getattr(response, "context_data", None) or {}).get("cl")
         if request.method in SHOWING and changelist is not None:
-            log_access(request, AccessAction.LIST, self.requests_shown(changelist.result_list))
+            rows = changelist.result_list
+            log_access(request, AccessAction.LIST, [self.visit_request_of(row) for row in rows])
         return response
 
 
@@ -358,7 +362,7 @@ class ScheduleForm(forms.Form):
         # The service checks both again under a lock; these give early, precise errors.
         if start <= timezone.now():
             self.add_error("start_time", _("The visit must start in the future."))
-        elif data.get("nurse") and services.nurse_has_overlap(
+        elif data.get("nurse") and workflow.nurse_has_overlap(
             nurse=data["nurse"], start=start, end=end, exclude_pk=self.visit_request.pk
         ):
             self.add_error("nurse", _("This nurse already has a visit that overlaps this time."))
@@ -429,10 +433,17 @@ class RequestEventInline(ReadOnlyInline):
     fields = readonly_fields = ("created_at", "from_status", "to_status", "actor_label", "note")
 
 
-class MessageInline(ReadOnlyInline):
+class MessageInline(ReadOnlyMixin, GenericTabularInline):
+    """The request's outbox rows (outbox.Message points at it generically)."""
+
     model = Message
+    ct_field = "subject_type"
+    ct_fk_field = "subject_id"
+    extra = 0
+    can_delete = False
+    show_change_link = False
     fields = readonly_fields = (
-        "kind",
+        "kind_label",
         "channel",
         "audience",
         "recipient",
@@ -444,11 +455,15 @@ class MessageInline(ReadOnlyInline):
         "resend",
     )
 
+    @admin.display(description=_("kind"))
+    def kind_label(self, obj: Message) -> str:
+        return message_label(obj.kind)
+
     @admin.display(description=_("resend"))
     def resend(self, obj: Message) -> str:
         if obj.pk is None or obj.status != MessageStatus.FAILED:
             return ""
-        url = reverse("admin:booking_visitrequest_resend", args=[obj.request_id, obj.pk])
+        url = reverse("admin:booking_visitrequest_resend", args=[obj.subject_id, obj.pk])
         return format_html('<a class="button" href="{}">{}</a>', url, _("Send again"))
 
 
@@ -739,7 +754,7 @@ class VisitRequestAdmin(AccessLoggedMixin, admin.ModelAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _workflow_buttons(self, request: HttpRequest, obj: VisitRequest) -> list[dict]:
-        allowed = services.TRANSITIONS[obj.status]
+        allowed = workflow.TRANSITIONS[obj.status]
         triage = can_triage(request.user)
         buttons = []
 
@@ -765,7 +780,7 @@ class VisitRequestAdmin(AccessLoggedMixin, admin.ModelAdmin):
 
     def get_urls(self) -> list:
         def wrap(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-            return self.admin_site.admin_view(require_http_methods(["GET", "POST"])(view))
+            return self.admin_site.admin_view(require_http_methods(["GET", "HEAD", "POST"])(view))
 
         prefix = "booking_visitrequest"
         return [
@@ -867,7 +882,7 @@ class VisitRequestAdmin(AccessLoggedMixin, admin.ModelAdmin):
         return self._note_action(
             request,
             obj,
-            service=lambda data: services.visit_request_mark_contacted(
+            service=lambda data: workflow.visit_request_mark_contacted(
                 visit_request=obj, actor=request.user, note=data["note"]
             ),
             success=_("%(ref)s marked contacted.") % {"ref": obj.reference},
@@ -884,7 +899,7 @@ class VisitRequestAdmin(AccessLoggedMixin, admin.ModelAdmin):
             if form.is_valid():
                 data = form.cleaned_data
                 try:
-                    services.visit_request_schedule(
+                    workflow.visit_request_schedule(
                         visit_request=obj,
                         start=data["start"],
                         end=data["end"],
@@ -945,7 +960,7 @@ class VisitRequestAdmin(AccessLoggedMixin, admin.ModelAdmin):
         return self._note_action(
             request,
             obj,
-            service=lambda data: services.visit_request_complete(
+            service=lambda data: workflow.visit_request_complete(
                 visit_request=obj, actor=request.user, note=data["note"]
             ),
             success=_("%(ref)s marked completed.") % {"ref": obj.reference},
@@ -973,7 +988,7 @@ class VisitRequestAdmin(AccessLoggedMixin, admin.ModelAdmin):
             request,
             obj,
             form_class=ReasonForm,
-            service=lambda data: services.visit_request_cancel(
+            service=lambda data: workflow.visit_request_cancel(
                 visit_request=obj, reason=data["reason"], actor=request.user, decline=decline
             ),
             success=done % {"ref": obj.reference},
@@ -992,7 +1007,7 @@ class VisitRequestAdmin(AccessLoggedMixin, admin.ModelAdmin):
             return self._done(obj)
         form = EraseForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
-            services.visit_request_withdraw_consent(visit_request=obj, actor=request.user)
+            privacy.visit_request_withdraw_consent(visit_request=obj, actor=request.user)
             messages.success(
                 request,
                 _("Consent withdrawn and personal details erased for %(ref)s.")
@@ -1015,9 +1030,7 @@ class VisitRequestAdmin(AccessLoggedMixin, admin.ModelAdmin):
     def resend_view(self, request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
         obj = self._request_or_404(request, pk)
         self._require_triage(request)
-        message = get_object_or_404(
-            Message.objects.select_related("request"), pk=message_pk, request=obj
-        )
+        message = get_object_or_404(obj.messages.all(), pk=message_pk)
         if request.method == "POST":
             if resend_failed(request, [message]):
                 messages.success(request, _("%(message)s queued again.") % {"message": message})
@@ -1140,7 +1153,7 @@ class VisitRequestAdmin(AccessLoggedMixin, admin.ModelAdmin):
             form_class=NoteForm,
             title=_("Mark these requests contacted"),
             submit_label=_("Mark contacted"),
-            apply=lambda obj, data: services.visit_request_mark_contacted(
+            apply=lambda obj, data: workflow.visit_request_mark_contacted(
                 visit_request=obj, actor=request.user, note=data["note"]
             ),
             done_message=lambda n: (
@@ -1167,7 +1180,7 @@ class VisitRequestAdmin(AccessLoggedMixin, admin.ModelAdmin):
         self._each(
             request,
             queryset,
-            lambda obj: services.visit_request_complete(visit_request=obj, actor=request.user),
+            lambda obj: workflow.visit_request_complete(visit_request=obj, actor=request.user),
             lambda n: (
                 ngettext(
                     "%(count)d visit marked completed.", "%(count)d visits marked completed.", n
@@ -1192,7 +1205,7 @@ class VisitRequestAdmin(AccessLoggedMixin, admin.ModelAdmin):
             form_class=ReasonForm,
             title=title,
             submit_label=submit,
-            apply=lambda obj, data: services.visit_request_cancel(
+            apply=lambda obj, data: workflow.visit_request_cancel(
                 visit_request=obj, reason=data["reason"], actor=request.user, decline=decline
             ),
             done_message=lambda n: ngettext(done[0], done[1], n) % {"count": n},
@@ -1210,8 +1223,8 @@ class VisitRequestAdmin(AccessLoggedMixin, admin.ModelAdmin):
     def resend_failed_messages(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._require_triage(request)
         failed = Message.objects.filter(
-            request__in=queryset.values("pk"), status=MessageStatus.FAILED
-        ).select_related("request")
+            visit_request__in=queryset.values("pk"), status=MessageStatus.FAILED
+        )
         count = resend_failed(request, failed)
         if count:
             messages.success(request, _queued_again(count))
@@ -1295,21 +1308,37 @@ class RequestRowsAdmin(AccessLoggedMixin, ReadOnlyMixin, admin.ModelAdmin):
     family), so each page shown writes an access-log row naming the requests.
     """
 
+    # How these rows reach their request: a ForeignKey for events, the
+    # generic link for outbox messages.
+    request_lookup = "request"
+
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request)
         if not can_triage(request.user):
-            queryset = queryset.filter(request__nurse=request.user)
+            queryset = queryset.filter(**{f"{self.request_lookup}__nurse": request.user})
         return queryset
 
-    def requests_shown(self, rows: Iterable[Any]) -> list[VisitRequest]:
-        return [row.request for row in rows]
+    def visit_request_of(self, row: Any) -> VisitRequest:
+        return row.request
+
+
+class MessageKindFilter(admin.SimpleListFilter):
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return message_kind_choices()
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
 @admin.register(Message)
 class MessageAdmin(RequestRowsAdmin):
+    request_lookup = "visit_request"
     list_display = (
         "request",
-        "kind",
+        "kind_label",
         "channel",
         "audience",
         "status",
@@ -1317,14 +1346,13 @@ class MessageAdmin(RequestRowsAdmin):
         "due_at",
         "sent_at",
     )
-    list_filter = ("status", "channel", "kind")
-    list_select_related = ("request",)
-    search_fields = ("request__reference",)
+    list_filter = ("status", "channel", MessageKindFilter)
+    search_fields = ("visit_request__reference",)
     search_help_text = _("Request reference.")
     date_hierarchy = "due_at"
     fields = readonly_fields = (
         "request",
-        "kind",
+        "kind_label",
         "channel",
         "audience",
         "recipient",
@@ -1340,13 +1368,26 @@ class MessageAdmin(RequestRowsAdmin):
     )
     actions = ("resend_selected",)
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("subject")
+
+    def visit_request_of(self, row: Any) -> VisitRequest:
+        return row.subject
+
+    @admin.display(description=_("request"))
+    def request(self, obj: Message) -> str:
+        return str(obj.subject)
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, obj: Message) -> str:
+        return message_label(obj.kind)
+
     def has_resend_permission(self, request: HttpRequest) -> bool:
         return can_triage(request.user)
 
     @admin.action(description=_("Send failed messages again"), permissions=["resend"])
     def resend_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        failed = queryset.filter(status=MessageStatus.FAILED).select_related("request")
-        count = resend_failed(request, failed)
+        count = resend_failed(request, queryset.filter(status=MessageStatus.FAILED))
         skipped = queryset.exclude(status=MessageStatus.FAILED).count()
         if count:
             messages.success(request, _queued_again(count))
