@@ -22,7 +22,10 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from booking.admin import VisitRequestAdmin, resend_failed
+from booking import workflow
+from booking.admin.exports import export_csv
+from booking.admin.requests import VisitRequestAdmin
+from booking.admin.workflow_views import resend_failed
 from booking.models import AccessLog, MessageKind, RequestEvent, Status, VisitRequest
 from outbox.models import Message, MessageStatus
 from tests.auth import current_code, sign_in, totp_device
@@ -445,18 +448,16 @@ def test_overlapping_visits_for_one_nurse_are_refused(coordinator_client, nurse,
 
 def test_service_refusal_shows_on_the_form(coordinator_client, nurse, monkeypatch):
     """An overlap that appears between the form check and the service's lock is still refused."""
-    from booking import admin as booking_admin
-
     request = VisitRequestFactory()
     scheduled(nurse, ist(2026, 12, 4, 10, 0))
-    real = booking_admin.workflow.nurse_has_overlap
+    real = workflow.nurse_has_overlap
     calls = []
 
     def first_says_free(**kwargs):
         calls.append(kwargs)
         return False if len(calls) == 1 else real(**kwargs)
 
-    monkeypatch.setattr(booking_admin.workflow, "nurse_has_overlap", first_says_free)
+    monkeypatch.setattr(workflow, "nurse_has_overlap", first_says_free)
     response = coordinator_client.post(
         admin_url("schedule", request.pk),
         {"date": "2026-12-04", "start_time": "11:00", "duration": "60", "nurse": nurse.pk},
@@ -912,7 +913,7 @@ def test_export_action_itself_refuses_a_nurse(nurse):
     request.user = nurse
     model_admin = VisitRequestAdmin(VisitRequest, admin_site=None)
     with pytest.raises(PermissionDenied):
-        model_admin.export_csv(request, VisitRequest.objects.all())
+        export_csv(model_admin, request, VisitRequest.objects.all())
 
 
 def test_nurse_cannot_reach_messages_or_events(nurse_client):

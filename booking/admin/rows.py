@@ -1,0 +1,102 @@
+"""What belongs to a request, read-only: its event log (timeline) and the access log.
+
+Nobody, superusers included, adds, edits or deletes these rows in admin.
+The request's messages have their own module, booking/admin/messages.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from booking.admin.access_log import AccessLoggedMixin
+from booking.admin.permissions import visible_requests
+from booking.models import AccessLog, RequestEvent, VisitRequest
+
+
+class ReadOnlyMixin:
+    """For an inline or a ModelAdmin: nobody, superusers included, adds, edits or deletes."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+
+class RequestEventInline(ReadOnlyInline):
+    model = RequestEvent
+    verbose_name_plural = _("timeline")
+    fields = readonly_fields = ("created_at", "from_status", "to_status", "actor_label", "note")
+
+
+class RequestRowsAdmin(AccessLoggedMixin, ReadOnlyMixin, admin.ModelAdmin):
+    """Rows that belong to a request: a nurse sees only those of the visits assigned to them.
+
+    Their pages show personal data (a message's recipient, a note quoting the
+    family), so each page shown writes an access-log row naming the requests.
+    """
+
+    # How these rows reach their request: a ForeignKey for events, the
+    # generic link for outbox messages.
+    request_lookup = "request"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return visible_requests(
+            request.user, super().get_queryset(request), nurse_field=f"{self.request_lookup}__nurse"
+        )
+
+    def visit_request_of(self, row: Any) -> VisitRequest:
+        return row.request
+
+
+@admin.register(RequestEvent)
+class RequestEventAdmin(RequestRowsAdmin):
+    """The append-only log: nobody, superusers included, edits or deletes an event."""
+
+    list_display = ("created_at", "request", "from_status", "to_status", "actor_label", "note")
+    list_filter = ("to_status",)
+    list_select_related = ("request",)
+    search_fields = ("request__reference",)
+    search_help_text = _("Request reference.")
+    date_hierarchy = "created_at"
+    fields = readonly_fields = (
+        "request",
+        "created_at",
+        "from_status",
+        "to_status",
+        "actor_label",
+        "note",
+    )
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Who saw or exported which requests: read-only for everyone."""
+
+    list_display = ("created_at", "actor_username", "action", "references", "page")
+    list_filter = ("action",)
+    search_fields = ("actor_username", "references")
+    search_help_text = _("Staff username or a request reference.")
+    date_hierarchy = "created_at"
+    fields = readonly_fields = (
+        "created_at",
+        "actor_username",
+        "action",
+        "references",
+        "page",
+        "request_ids",
+    )

@@ -1,0 +1,79 @@
+"""One day's visits, nurse by nurse in time order: the page for planning routes."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from booking.admin.access_log import log_access
+from booking.admin.forms import VisitsDayForm
+from booking.admin.permissions import nurse_label
+from booking.admin.workflow_views import admin_page, render_page
+from booking.models import AccessAction, Status
+from booking.triage import in_ist
+from uhapo.phone import display_phone
+
+
+class DayVisitsMixin:
+    """For the request admin: /admin/booking/visitrequest/visits/?date=YYYY-MM-DD."""
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "visits/",
+                admin_page(self, self.visits_view),
+                name="booking_visitrequest_visits",
+            ),
+            *super().get_urls(),
+        ]
+
+    def visits_view(self, request: HttpRequest) -> HttpResponse:
+        """One day's visits, nurse by nurse in time order, for planning the route."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        day_form = VisitsDayForm(request.GET or None)
+        day = day_form.cleaned_data["date"] if day_form.is_valid() else None
+        day = day or timezone.localdate()
+        start = in_ist(day)
+        visits = (
+            self.get_queryset(request)
+            .filter(
+                status__in=[Status.SCHEDULED, Status.COMPLETED],
+                scheduled_start__gte=start,
+                scheduled_start__lt=start + datetime.timedelta(days=1),
+            )
+            .select_related("nurse")
+            .order_by("nurse__first_name", "nurse__last_name", "nurse_id", "scheduled_start")
+        )
+        by_nurse = []
+        for nurse, rows in itertools.groupby(visits, key=lambda v: v.nurse):
+            group = list(rows)
+            for visit in group:
+                visit.patient_phone_display = display_phone(visit.patient_phone)
+                visit.caregiver_phone_display = (
+                    display_phone(visit.caregiver_phone) if visit.caregiver_phone else ""
+                )
+            by_nurse.append({"nurse": nurse, "label": nurse_label(nurse), "visits": group})
+        shown = [visit for group in by_nurse for visit in group["visits"]]
+        log_access(request, AccessAction.LIST, shown)
+        one_day = datetime.timedelta(days=1)
+        return render_page(
+            self,
+            request,
+            "visits.html",
+            {
+                "title": _("Visits on %(day)s") % {"day": day.strftime("%A %d %B %Y")},
+                "day": day,
+                "day_form": day_form if day_form.is_bound else VisitsDayForm(initial={"date": day}),
+                "previous_day": day - one_day,
+                "next_day": day + one_day,
+                "by_nurse": by_nurse,
+                "visit_count": len(shown),
+            },
+        )
