@@ -157,6 +157,15 @@ class VisitRequest(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("home-visit request")
         verbose_name_plural = _("home-visit requests")
+        # The roles, granted to the Coordinators and Nurses groups by migration
+        # 0009; the admin asks user.has_perm() for these, never a group's name.
+        permissions = [
+            (
+                "triage_visitrequest",
+                "Can triage requests: contact, schedule, cancel, decline, erase, resend, export",
+            ),
+            ("complete_visit", "Can mark an assigned visit completed"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(scheduled_start__isnull=True)

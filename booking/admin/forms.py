@@ -58,7 +58,7 @@ class ScheduleForm(forms.Form):
     nurse = NurseChoiceField(
         label=_("Nurse"),
         queryset=get_user_model().objects.none(),
-        help_text=_("Members of the Nurses group."),
+        help_text=_("Staff who may be assigned visits and mark them completed."),
     )
     note = forms.CharField(
         label=_("Note for the request's log"),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from booking.admin.permissions import can_triage
-from booking.admin.rows import ReadOnlyMixin, RequestRowsAdmin
+from booking.admin.rows import ReadOnlyMixin, RequestRowsAdmin, TriageReadsMixin
 from booking.admin.workflow_views import queued_again, resend_failed
 from booking.models import VisitRequest
 from outbox.models import Message, MessageStatus
@@ -27,7 +27,7 @@ from outbox.registry import choices as message_kind_choices
 from outbox.registry import label as message_label
 
 
-class MessageInline(ReadOnlyMixin, GenericTabularInline):
+class MessageInline(TriageReadsMixin, ReadOnlyMixin, GenericTabularInline):
     """The request's outbox rows (outbox.Message points at it generically)."""
 
     model = Message

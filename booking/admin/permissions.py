@@ -1,7 +1,11 @@
-"""Who may do what in the triage admin.
+"""Who may do what in the triage admin: the roles, asked as permissions.
 
-Every admin module asks these questions instead of looking at a user's
-groups, so a role is changed in one place.
+A coordinator has booking.triage_visitrequest and may do everything the
+workflow allows, on every request. A nurse has booking.complete_visit: she
+is offered when a visit is scheduled, sees only the visits assigned to her
+and marks those completed. A migration grants them to the Coordinators and
+Nurses groups; the code asks user.has_perm(), never a group's name, so a
+role can be given to one account as well. Superusers have every permission.
 """
 
 from __future__ import annotations
@@ -13,13 +17,16 @@ from django.db.models import QuerySet
 
 from booking.models import VisitRequest
 
-NURSES_GROUP = "Nurses"
-TRIAGE_PERMISSION = "booking.change_visitrequest"
+TRIAGE = "booking.triage_visitrequest"
+COMPLETE = "booking.complete_visit"
+# with_perm() must be told which backend answers when there are several
+# (django-axes adds its own, which knows no permissions).
+PERMISSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def can_triage(user: AbstractBaseUser) -> bool:
     """Coordinators and superusers: everything the workflow allows, on every request."""
-    return bool(user.is_active and user.is_staff and user.has_perm(TRIAGE_PERMISSION))
+    return bool(user.is_active and user.is_staff and user.has_perm(TRIAGE))
 
 
 def require_triage(user: AbstractBaseUser) -> None:
@@ -27,11 +34,14 @@ def require_triage(user: AbstractBaseUser) -> None:
         raise PermissionDenied
 
 
+def completes_visits(user: AbstractBaseUser) -> bool:
+    """A nurse: may be assigned visits and mark her own completed."""
+    return bool(user.is_active and user.is_staff and user.has_perm(COMPLETE))
+
+
 def may_complete(user: AbstractBaseUser, visit_request: VisitRequest) -> bool:
     """A coordinator, or the nurse the visit is assigned to."""
-    return can_triage(user) or (
-        user.has_perm("booking.view_visitrequest") and visit_request.nurse_id == user.pk
-    )
+    return can_triage(user) or (completes_visits(user) and visit_request.nurse_id == user.pk)
 
 
 def visible_requests(
@@ -40,7 +50,7 @@ def visible_requests(
     """All of them for a coordinator; for anyone else, the visits assigned to them.
 
     `nurse_field` reaches the request's nurse from another model's rows
-    ("request__nurse" for its messages and events).
+    ("request__nurse" for its events).
     """
     if can_triage(user):
         return queryset
@@ -48,10 +58,14 @@ def visible_requests(
 
 
 def nurses() -> QuerySet:
-    """The staff a visit may be assigned to."""
+    """The staff a visit may be assigned to: whoever has the nurse's permission.
+
+    Through a group or given directly; superusers are not nurses for all that
+    they may do everything.
+    """
     return (
         get_user_model()
-        .objects.filter(groups__name=NURSES_GROUP, is_active=True)
+        .objects.with_perm(COMPLETE, include_superusers=False, backend=PERMISSION_BACKEND)
         .order_by("first_name", "last_name", "username")
     )
 

@@ -28,7 +28,12 @@ from booking.admin.filters import (
     ScheduledDateFilter,
 )
 from booking.admin.messages import MessageInline
-from booking.admin.permissions import can_triage, nurse_label, visible_requests
+from booking.admin.permissions import (
+    can_triage,
+    completes_visits,
+    nurse_label,
+    visible_requests,
+)
 from booking.admin.rows import RequestEventInline
 from booking.admin.visits import DayVisitsMixin
 from booking.admin.workflow_views import WorkflowViewsMixin
@@ -204,11 +209,18 @@ class VisitRequestAdmin(
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # The list and the actions need the permission; a request's own page is
-        # read-only, so a raw save can never bypass the services.
+        # A request's own page is read-only, so a raw save can never bypass the
+        # services; the workflow's own permissions decide every change.
         if obj is not None:
             return False
         return super().has_change_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Either role is enough to open the list (get_queryset narrows a nurse's).
+        user = request.user
+        return (
+            can_triage(user) or completes_visits(user) or super().has_view_permission(request, obj)
+        )
 
     def has_triage_permission(self, request: HttpRequest) -> bool:
         return can_triage(request.user)
@@ -217,7 +229,7 @@ class VisitRequestAdmin(
         return can_triage(request.user)
 
     def has_complete_permission(self, request: HttpRequest) -> bool:
-        return self.has_view_permission(request)
+        return can_triage(request.user) or completes_visits(request.user)
 
     # -- queryset, list, search
 

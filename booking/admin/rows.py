@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from booking.admin.access_log import AccessLoggedMixin
-from booking.admin.permissions import visible_requests
+from booking.admin.permissions import can_triage, visible_requests
 from booking.models import AccessLog, RequestEvent, VisitRequest
 
 
@@ -31,19 +31,26 @@ class ReadOnlyMixin:
         return False
 
 
+class TriageReadsMixin:
+    """For the rows of a request: whoever triages requests reads them all."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_triage(request.user) or super().has_view_permission(request, obj)
+
+
 class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
 
 
-class RequestEventInline(ReadOnlyInline):
+class RequestEventInline(TriageReadsMixin, ReadOnlyInline):
     model = RequestEvent
     verbose_name_plural = _("timeline")
     fields = readonly_fields = ("created_at", "from_status", "to_status", "actor_label", "note")
 
 
-class RequestRowsAdmin(AccessLoggedMixin, ReadOnlyMixin, admin.ModelAdmin):
+class RequestRowsAdmin(TriageReadsMixin, AccessLoggedMixin, ReadOnlyMixin, admin.ModelAdmin):
     """Rows that belong to a request: a nurse sees only those of the visits assigned to them.
 
     Their pages show personal data (a message's recipient, a note quoting the

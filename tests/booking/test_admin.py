@@ -11,11 +11,11 @@ from urllib.parse import urlencode
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import RequestFactory
@@ -23,8 +23,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from booking import workflow
-from booking.admin.exports import export_csv
-from booking.admin.requests import VisitRequestAdmin
+from booking.admin.filters import NurseFilter
 from booking.admin.workflow_views import resend_failed
 from booking.models import AccessLog, MessageKind, RequestEvent, Status, VisitRequest
 from outbox.models import Message, MessageStatus
@@ -35,6 +34,7 @@ from tests.factories import (
     NurseFactory,
     ServiceAreaFactory,
     SuperuserFactory,
+    UserFactory,
     VisitRequestFactory,
 )
 
@@ -908,12 +908,13 @@ def test_nurse_has_only_the_completed_action_and_cannot_export(nurse_client, nur
     assert "No action selected." in flashes(response)
 
 
-def test_export_action_itself_refuses_a_nurse(nurse):
-    request = RequestFactory().post("/")
-    request.user = nurse
-    model_admin = VisitRequestAdmin(VisitRequest, admin_site=None)
-    with pytest.raises(PermissionDenied):
-        export_csv(model_admin, request, VisitRequest.objects.all())
+def test_nurse_cannot_resend_a_message_of_her_own_visit(nurse_client, nurse):
+    visit = scheduled(nurse, ist(2026, 12, 1, 9, 0))
+    failed = MessageFactory(request=visit, status=MessageStatus.FAILED, attempts=5)
+    assert nurse_client.get(admin_url("resend", visit.pk, failed.pk)).status_code == 403
+    assert nurse_client.post(admin_url("resend", visit.pk, failed.pk)).status_code == 403
+    failed.refresh_from_db()
+    assert failed.status == MessageStatus.FAILED
 
 
 def test_nurse_cannot_reach_messages_or_events(nurse_client):
@@ -978,8 +979,11 @@ def test_groups_come_from_a_migration():
         "change_page",
     } <= coordinators
     assert not {c for c in coordinators if c.startswith("delete_")}
+    assert "triage_visitrequest" in coordinators
+    # A coordinator is not offered as the nurse of a visit.
+    assert "complete_visit" not in coordinators
     nurses = set(Group.objects.get(name="Nurses").permissions.values_list("codename", flat=True))
-    assert nurses == {"view_visitrequest"}
+    assert nurses == {"view_visitrequest", "complete_visit"}
 
 
 def test_coordinator_manages_service_areas_and_guide_pages(coordinator_client):
@@ -1072,3 +1076,95 @@ def test_demo_data_generates_a_password_and_refuses_production(settings, monkeyp
     monkeypatch.setenv("DEMO_PASSWORD", "weak")
     with pytest.raises(CommandError):
         call_command("demo_data", force=True)
+
+
+# --- roles are permissions, not group names ----------------------------------------------
+
+
+def staff_with(*codenames: str):
+    """A member of staff in no group, given these booking permissions directly."""
+    user = UserFactory()
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="booking", codename__in=codenames)
+    )
+    assert not user.groups.exists()
+    return user
+
+
+@pytest.mark.parametrize(
+    ("step", "status"),
+    [
+        ("contacted", Status.CONTACTED),
+        ("schedule", Status.SCHEDULED),
+        ("complete", Status.COMPLETED),
+        ("cancel", Status.CANCELLED),
+        ("decline", Status.DECLINED),
+        ("erase", Status.CANCELLED),
+        ("resend", Status.NEW),
+    ],
+)
+def test_a_coordinator_can_take_every_workflow_step(
+    coordinator_client, coordinator, nurse, step, status
+):
+    visit = (
+        scheduled(nurse, ist(2026, 12, 1, 9, 0)) if step == "complete" else VisitRequestFactory()
+    )
+    args = [visit.pk]
+    if step == "resend":
+        args.append(MessageFactory(request=visit, status=MessageStatus.FAILED, attempts=5).pk)
+    data = {"note": "", "reason": "Family asked to stop.", "confirm": "on"}
+    if step == "schedule":
+        data.update(date="2026-12-04", start_time="10:00", duration="120", nurse=nurse.pk)
+
+    assert coordinator_client.get(admin_url(step, *args)).status_code == 200
+    response = coordinator_client.post(admin_url(step, *args), data)
+    assert response.status_code == 302
+    assert response["Location"] == admin_url("change", visit.pk)
+    visit.refresh_from_db()
+    assert visit.status == status
+    assert visit.events.filter(actor=coordinator).exists()
+
+
+def test_a_user_given_only_the_triage_permission_triages(client, nurse):
+    """No group at all: the admin asks for the permission, never for "Coordinators"."""
+    sign_in(client, staff_with("triage_visitrequest"))
+    new = VisitRequestFactory()
+    booked = scheduled(nurse, ist(2026, 12, 4, 10, 0))
+    assert listed(client.get(changelist_url())) == {new.reference, booked.reference}
+
+    response = client.post(admin_url("contacted", new.pk), {"note": "Spoke to the son."})
+    assert response.status_code == 302
+    new.refresh_from_db()
+    assert new.status == Status.CONTACTED
+    page = client.get(admin_url("change", new.pk))
+    html = page.content.decode()
+    assert "Spoke to the son." in html  # the timeline: triage reads a request's rows
+    assert admin_url("schedule", new.pk) in html
+    assert len(_export(client, [new, booked])) == 3
+
+
+def test_a_user_given_only_the_nurses_permission_completes_her_own_visit(client):
+    nurse = staff_with("complete_visit")
+    sign_in(client, nurse)
+    mine = scheduled(nurse, ist(2026, 12, 1, 9, 0))
+    VisitRequestFactory()
+    assert listed(client.get(changelist_url())) == {mine.reference}
+    assert client.post(admin_url("contacted", mine.pk), {"note": ""}).status_code == 403
+    assert client.post(admin_url("complete", mine.pk), {"note": ""}).status_code == 302
+    mine.refresh_from_db()
+    assert mine.status == Status.COMPLETED
+
+
+def test_whoever_has_the_nurses_permission_is_offered_as_the_nurse(coordinator_client, nurse):
+    """Through the group or given directly; not a coordinator, not a superuser."""
+    direct = staff_with("complete_visit")
+    SuperuserFactory()
+    page = coordinator_client.get(admin_url("schedule", VisitRequestFactory().pk))
+    assert set(page.context["form"].fields["nurse"].queryset) == {nurse, direct}
+    filters = coordinator_client.get(changelist_url()).context["cl"].filter_specs
+    nurse_filter = next(f for f in filters if isinstance(f, NurseFilter))
+    assert {value for value, _label in nurse_filter.lookup_choices} == {
+        "none",
+        str(nurse.pk),
+        str(direct.pk),
+    }

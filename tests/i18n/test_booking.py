@@ -21,9 +21,9 @@ from outbox.models import Channel, Message, MessageStatus
 from outbox.tasks import deliver_due_messages
 from tests.auth import sign_in
 from tests.factories import (
+    CoordinatorFactory,
     NurseFactory,
     ServiceAreaFactory,
-    SuperuserFactory,
     VisitRequestFactory,
     caregiver_form_data,
 )
@@ -100,7 +100,7 @@ def test_devanagari_in_every_text_field_is_kept_exactly(client, language):
         assert getattr(visit_request, field) == typed, field
     assert visit_request.language == language
     # Shown back exactly (escaped, not mangled) to the staff who read it.
-    admin = sign_in(client, SuperuserFactory())
+    admin = sign_in(client, CoordinatorFactory())
     change_page = admin.get(visit_request.get_admin_url()).content.decode()
     for field in ("patient_name", "caregiver_name", "address_line", "landmark", "hospital_name"):
         assert DEVANAGARI_ANSWERS[language][field] in change_page, field

@@ -27,16 +27,30 @@ DEMO_USERS = [
         "first_name": "Demo",
         "last_name": "Coordinator",
         "email": "demo-coordinator@staff.uhapo.example",
-        "group": "Coordinators",
+        "role": "triage_visitrequest",
     },
     {
         "username": "demo-nurse-asha",
         "first_name": "Nurse Asha",
         "last_name": "Demo",
         "email": "demo-nurse-asha@staff.uhapo.example",
-        "group": "Nurses",
+        "role": "complete_visit",
     },
 ]
+
+
+def _group_granting(codename: str) -> Group:
+    """The group a migration gave this role to (the groups are named only in migrations)."""
+    group = (
+        Group.objects.filter(
+            permissions__content_type__app_label="booking", permissions__codename=codename
+        )
+        .order_by("pk")
+        .first()
+    )
+    if group is None:
+        raise CommandError(f"No group grants booking.{codename}: run `manage.py migrate` first.")
+    return group
 
 
 class Command(BaseCommand):
@@ -64,13 +78,11 @@ class Command(BaseCommand):
                 "".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(4)
             )
         user_model = get_user_model()
+        group_names: dict[str, str] = {}
         with transaction.atomic():
             for spec in DEMO_USERS:
-                group = Group.objects.filter(name=spec["group"]).first()
-                if group is None:
-                    raise CommandError(
-                        f"The {spec['group']} group is missing: run `manage.py migrate` first."
-                    )
+                group = _group_granting(spec["role"])
+                group_names[spec["username"]] = group.name
                 user, _created = user_model.objects.update_or_create(
                     username=spec["username"],
                     defaults={
@@ -97,7 +109,7 @@ class Command(BaseCommand):
                 )
         self.stdout.write("Demo staff accounts (fictional people, for local use only):")
         for spec in DEMO_USERS:
-            self.stdout.write(f"  {spec['username']:<20} {spec['group']}")
+            self.stdout.write(f"  {spec['username']:<20} {group_names[spec['username']]}")
         source = "generated for this run" if generated else "from DEMO_PASSWORD"
         self.stdout.write(f"Password for both ({source}): {password}")
         self.stdout.write("Sign in at /admin/ with the password and a 6-digit code. Either add")
