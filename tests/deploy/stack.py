@@ -107,7 +107,8 @@ def render_site(
     unused = [name for name, count in used.items() if not count]
     assert not unused, f"{SITE_FILE} no longer has {unused}: update render_site to match"
     rendered = "\n".join(lines) + "\n"
-    leftovers = re.findall(r"/etc/letsencrypt|/var/log/nginx|127\.0\.0\.1:8000", rendered)
+    directives = re.sub(r"#.*", "", rendered)
+    leftovers = re.findall(r"/etc/letsencrypt|/var/log/nginx|127\.0\.0\.1:8000", directives)
     assert not leftovers, f"render_site left production paths in place: {leftovers}"
     return rendered
 
