@@ -182,7 +182,8 @@ def integrity() -> dict[str, int]:
     """Every saved request must have its consent, first event and both kinds of message."""
     from django.db.models import Count, Q
 
-    from booking.models import Message, VisitRequest
+    from booking.models import VisitRequest
+    from outbox.models import Message
 
     requests = VisitRequest.objects.annotate(
         n_received=Count("messages", filter=Q(messages__kind="received")),
@@ -190,7 +191,9 @@ def integrity() -> dict[str, int]:
         n_events=Count("events", distinct=True),
     )
     duplicate_rows = (
-        Message.objects.values("request", "kind", "channel", "audience", "schedule_version")
+        Message.objects.values(
+            "subject_type", "subject_id", "kind", "channel", "audience", "schedule_version"
+        )
         .order_by()
         .annotate(n=Count("pk"))
         .filter(n__gt=1)
@@ -216,7 +219,7 @@ def held_for_quiet_hours() -> int:
     """SMS rows the worker moved to 08:00 IST because they fell due in quiet hours."""
     from django.utils import timezone
 
-    from booking.models import Channel, Message, MessageStatus
+    from outbox.models import Channel, Message, MessageStatus
 
     return Message.objects.filter(
         channel=Channel.SMS, status=MessageStatus.PENDING, due_at__gt=timezone.now()
@@ -228,7 +231,7 @@ def wait_delivered(timeout: float) -> bool:
     from django.db.models import Q
     from django.utils import timezone
 
-    from booking.models import Message, MessageStatus
+    from outbox.models import Message, MessageStatus
 
     def done() -> bool:
         unsent = Q(status=MessageStatus.SENDING) | Q(
@@ -246,7 +249,7 @@ def wait_delivered(timeout: float) -> bool:
 def message_statuses() -> dict[str, int]:
     from django.db.models import Count
 
-    from booking.models import Message
+    from outbox.models import Message
 
     return dict(
         Message.objects.order_by()

@@ -274,14 +274,15 @@ def submission_lines(path: Path, count: int) -> None:
 
 
 def db_counts() -> dict[str, int]:
-    from booking.models import Message, VisitRequest
+    from booking.models import VisitRequest
+    from outbox.models import Message
 
     return {
         "requests": VisitRequest.objects.count(),
         "confirmations": Message.objects.filter(kind="received").count(),
         "messages": Message.objects.count(),
         "duplicates": Message.objects.filter(kind="received")
-        .values("request", "channel", "audience")
+        .values("subject_id", "channel", "audience")
         .order_by()
         .distinct()
         .count(),
@@ -379,8 +380,8 @@ def drain_messages(timeout: float) -> dict[str, Any]:
     """Wait for the worker to deliver what the submissions queued; SMS in quiet hours wait."""
     from django.utils import timezone
 
-    from booking.models import Message
-    from booking.services import in_quiet_hours
+    from outbox.models import Message
+    from outbox.quiet_hours import in_quiet_hours
 
     started = time.monotonic()
 
@@ -402,7 +403,7 @@ def drain_messages(timeout: float) -> dict[str, Any]:
 def _status_counts() -> list[tuple[str, int]]:
     from django.db.models import Count
 
-    from booking.models import Message
+    from outbox.models import Message
 
     return list(
         Message.objects.order_by()
@@ -415,18 +416,18 @@ def _status_counts() -> list[tuple[str, int]]:
 # --- the due-message sweep ----------------------------------------------------------
 
 SWEEP_SQL = """
-TRUNCATE booking_visitrequest, booking_consent, booking_requestevent, booking_message,
+TRUNCATE booking_visitrequest, booking_consent, booking_requestevent, outbox_message,
     django_session;
 SET synchronous_commit TO off;
 INSERT INTO booking_visitrequest (
-    reference, submission_token, link_nonce, language, submitted_by, patient_name,
+    reference, submission_token, submission_fingerprint, link_nonce, language, submitted_by, patient_name,
     patient_birth_year, patient_phone, patient_email, caregiver_name,
     caregiver_relationship, caregiver_phone, caregiver_email, message_recipient,
     address_line, street, area, landmark, pin_code, service_area_id, cancer_type, medicine,
     medicine_other, oncologist_name, hospital_name, first_dose_in_hospital,
     had_infusion_reaction, has_prescription, preferred_date, preferred_time, notes,
     needs_clinical_review, status, schedule_version, closing_reason, created_at, updated_at)
-SELECT 'UH-' || lpad(to_hex(n), 9, '0'), gen_random_uuid(), md5(n::text)::varchar(16), 'en',
+SELECT 'UH-' || lpad(to_hex(n), 9, '0'), gen_random_uuid(), '', md5(n::text)::varchar(16), 'en',
     'patient', 'Testina Fictional', 1960, '+91982' || lpad((n %% 10000000)::text, 7, '0'),
     'testina' || n || '@example.com', '', '', '', '', 'patient',
     'Flat 12, Imaginary Heights', 'Example Road', 'Andheri West', '', '400053',
@@ -437,14 +438,17 @@ SELECT 'UH-' || lpad(to_hex(n), 9, '0'), gen_random_uuid(), md5(n::text)::varcha
 FROM generate_series(1, %(requests)s) AS n;
 -- Five messages a request: history (sent), a few cancelled and failed, upcoming
 -- reminders (pending, due later), and exactly %(due)s pending rows already due.
-INSERT INTO booking_message (
-    request_id, kind, channel, audience, schedule_version, recipient, language, due_at,
-    status, attempts, last_error, claimed_at, sent_at, idempotency_key, created_at)
-SELECT r.id, m.kind, m.channel, m.audience, 1,
+INSERT INTO outbox_message (
+    subject_type_id, subject_id, kind, channel, audience, schedule_version, recipient, language,
+    due_at, held_in_quiet_hours, status, attempts, last_error, claimed_at, sent_at,
+    idempotency_key, created_at)
+SELECT (SELECT id FROM django_content_type WHERE app_label = 'booking' AND model = 'visitrequest'),
+    r.id, m.kind, m.channel, m.audience, 1,
     CASE WHEN m.channel = 'sms' THEN r.patient_phone ELSE r.patient_email END, 'en',
     CASE WHEN m.kind IN ('remind24', 'remind2') AND r.id %% 50 = 0
          THEN now() + interval '1 day' + (r.id %% 1000) * interval '1 minute'
          ELSE r.created_at + m.offset_ END,
+    m.kind <> 'received',
     CASE WHEN m.kind IN ('remind24', 'remind2') AND r.id %% 50 = 0 THEN 'pending'
          WHEN r.id %% 97 = 0 THEN 'cancelled'
          WHEN r.id %% 997 = 0 THEN 'failed'
@@ -458,12 +462,12 @@ CROSS JOIN (VALUES
     ('remind24', 'sms', 'patient', interval '2 days'),
     ('remind2', 'sms', 'patient', interval '3 days')
 ) AS m(kind, channel, audience, offset_);
-UPDATE booking_message SET status = 'pending', due_at = now() - (id %% 600) * interval '1 second',
+UPDATE outbox_message SET status = 'pending', due_at = now() - (id %% 600) * interval '1 second',
     sent_at = NULL, claimed_at = NULL, attempts = 0
-WHERE id IN (SELECT id FROM booking_message WHERE kind = 'received' AND channel = 'email'
+WHERE id IN (SELECT id FROM outbox_message WHERE kind = 'received' AND channel = 'email'
              AND status = 'sent' ORDER BY id LIMIT %(due)s);
 ANALYZE booking_visitrequest;
-ANALYZE booking_message;
+ANALYZE outbox_message;
 """
 
 
@@ -472,9 +476,9 @@ def sweep_case(stack: Stack, *, deliver: int, quick: bool) -> dict[str, Any]:
     from django.db import connection
     from django.utils import timezone
 
-    from booking import services
-    from booking.models import Message, MessageStatus
-    from booking.tasks import deliver_due_messages
+    from outbox import dispatch
+    from outbox.models import Message, MessageStatus
+    from outbox.tasks import deliver_due_messages
 
     total = 100_000 if quick else 1_000_000
     # Beat and the worker would send the due rows while they are being counted:
@@ -493,7 +497,7 @@ def sweep_case(stack: Stack, *, deliver: int, quick: bool) -> dict[str, Any]:
     timings = []
     for _ in range(30):
         t0 = time.perf_counter()
-        found = services.messages_due()
+        found = dispatch.messages_due()
         timings.append((time.perf_counter() - t0) * 1000)
     now = timezone.now()
     plan = (
@@ -513,7 +517,7 @@ def sweep_case(stack: Stack, *, deliver: int, quick: bool) -> dict[str, Any]:
         "find_ms_max": max(timings),
         "plan": plan,
         "rescue_plan": rescue_plan,
-        "uses_index": "message_pending_due" in plan,
+        "uses_index": "outbox_pending_due" in plan,
     }
     print(
         f"  sweep: messages_due() found {len(found)} in {result['find_ms_median']:.2f} ms "
@@ -525,9 +529,9 @@ def sweep_case(stack: Stack, *, deliver: int, quick: bool) -> dict[str, Any]:
     # let the beat task fan them out to the two worker processes.
     with connection.cursor() as cursor:
         cursor.execute(
-            """UPDATE booking_message SET status = 'pending', due_at = now() - interval '1 second',
+            """UPDATE outbox_message SET status = 'pending', due_at = now() - interval '1 second',
                    sent_at = NULL, claimed_at = NULL, attempts = 0
-               WHERE id IN (SELECT id FROM booking_message WHERE kind = 'received'
+               WHERE id IN (SELECT id FROM outbox_message WHERE kind = 'received'
                             AND channel = 'email' AND status IN ('sent', 'pending')
                             AND due_at < now() ORDER BY id LIMIT %s)""",
             [deliver],
@@ -708,7 +712,7 @@ def report(
             "| measure | target | result | verdict |",
             "| --- | --- | ---: | --- |",
             f"| find the due rows among {sweep['rows']:,} ({sweep['due']:,} due; "
-            "`services.messages_due()`, median of 30) | < 20 ms, index used | "
+            "`dispatch.messages_due()`, median of 30) | < 20 ms, index used | "
             f"{sweep['find_ms_median']:.2f} ms (max {sweep['find_ms_max']:.2f}), found "
             f"{sweep['found']:,}, index {'used' if sweep['uses_index'] else 'NOT used'} | "
             f"{verdict(ok_find)} |",

@@ -119,7 +119,7 @@ class SmsSink(Sink):
 
     def env(self) -> dict[str, str]:
         return {
-            "SMS_BACKEND": "booking.sms.HttpSmsBackend",
+            "SMS_BACKEND": "outbox.channels.sms.HttpSmsBackend",
             "SMS_HTTP_URL": self.url,
             "SMS_HTTP_TOKEN": "drill-token",
         }

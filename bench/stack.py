@@ -236,7 +236,7 @@ class Stack:
             "CACHE_URL": f"redis://127.0.0.1:{self.redis_port}/1",
             "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
             "EMAIL_FILE_PATH": str(self.workdir / "mail"),
-            "SMS_BACKEND": "booking.sms.ConsoleSmsBackend",
+            "SMS_BACKEND": "outbox.channels.sms.ConsoleSmsBackend",
             "SMS_FILE_PATH": str(self.workdir / "sms"),
             "UHAPO_VAR_DIR": str(self.workdir / "var"),
             "LOG_LEVEL": "INFO",

@@ -25,6 +25,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -37,19 +38,20 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from booking import services
+from booking import privacy, workflow
 from booking.models import (
     AccessAction,
     AccessLog,
     Medicine,
-    Message,
-    MessageStatus,
     RequestEvent,
     ServiceArea,
     Status,
     VisitRequest,
 )
 from booking.triage import format_wait, overdue_cutoff
+from outbox.models import Message, MessageStatus
+from outbox.registry import choices as message_kind_choices
+from outbox.registry import label as message_label
 from uhapo.phone import InvalidPhone, display_phone, parse_indian_mobile
 
 logger = logging.getLogger(__name__)
@@ -300,7 +302,7 @@ class ScheduleForm(forms.Form):
         # The service checks both again under a lock; these give early, precise errors.
         if start <= timezone.now():
             self.add_error("start_time", _("The visit must start in the future."))
-        elif data.get("nurse") and services.nurse_has_overlap(
+        elif data.get("nurse") and workflow.nurse_has_overlap(
             nurse=data["nurse"], start=start, end=end, exclude_pk=self.visit_request.pk
         ):
             self.add_error("nurse", _("This nurse already has a visit that overlaps this time."))
@@ -371,10 +373,17 @@ class RequestEventInline(ReadOnlyInline):
     fields = readonly_fields = ("created_at", "from_status", "to_status", "actor_label", "note")
 
 
-class MessageInline(ReadOnlyInline):
+class MessageInline(ReadOnlyMixin, GenericTabularInline):
+    """The request's outbox rows (outbox.Message points at it generically)."""
+
     model = Message
+    ct_field = "subject_type"
+    ct_fk_field = "subject_id"
+    extra = 0
+    can_delete = False
+    show_change_link = False
     fields = readonly_fields = (
-        "kind",
+        "kind_label",
         "channel",
         "audience",
         "recipient",
@@ -386,11 +395,15 @@ class MessageInline(ReadOnlyInline):
         "resend",
     )
 
+    @admin.display(description=_("kind"))
+    def kind_label(self, obj: Message) -> str:
+        return message_label(obj.kind)
+
     @admin.display(description=_("resend"))
     def resend(self, obj: Message) -> str:
         if obj.pk is None or obj.status != MessageStatus.FAILED:
             return ""
-        url = reverse("admin:booking_visitrequest_resend", args=[obj.request_id, obj.pk])
+        url = reverse("admin:booking_visitrequest_resend", args=[obj.subject_id, obj.pk])
         return format_html('<a class="button" href="{}">{}</a>', url, _("Send again"))
 
 
@@ -692,7 +705,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
         if obj is None:
             raise Http404
         if request.method == "GET":
-            services.access_log_record(
+            privacy.access_log_record(
                 actor=request.user, action=AccessAction.VIEW, requests=[obj], page=request.path
             )
         return super().change_view(request, object_id, form_url, extra_context)
@@ -704,7 +717,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
             rows = list(changelist.result_list)
             if rows:
                 # One access-log row for the page, however many requests it shows.
-                services.access_log_record(
+                privacy.access_log_record(
                     actor=request.user, action=AccessAction.LIST, requests=rows, page=request.path
                 )
         return response
@@ -723,7 +736,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _workflow_buttons(self, request: HttpRequest, obj: VisitRequest) -> list[dict]:
-        allowed = services.TRANSITIONS[obj.status]
+        allowed = workflow.TRANSITIONS[obj.status]
         triage = can_triage(request.user)
         buttons = []
 
@@ -749,7 +762,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
 
     def get_urls(self) -> list:
         def wrap(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-            return self.admin_site.admin_view(require_http_methods(["GET", "POST"])(view))
+            return self.admin_site.admin_view(require_http_methods(["GET", "HEAD", "POST"])(view))
 
         prefix = "booking_visitrequest"
         return [
@@ -813,7 +826,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: VisitRequest, **context: Any
     ) -> TemplateResponse:
         # Every workflow page shows the request's summary: who, where, what medicine.
-        services.access_log_record(
+        privacy.access_log_record(
             actor=request.user, action=AccessAction.VIEW, requests=[obj], page=request.path
         )
         return self._page(request, "workflow_form.html", {"original": obj, **context})
@@ -861,7 +874,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
         return self._note_action(
             request,
             obj,
-            service=lambda data: services.visit_request_mark_contacted(
+            service=lambda data: workflow.visit_request_mark_contacted(
                 visit_request=obj, actor=request.user, note=data["note"]
             ),
             success=_("%(ref)s marked contacted.") % {"ref": obj.reference},
@@ -878,7 +891,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
             if form.is_valid():
                 data = form.cleaned_data
                 try:
-                    services.visit_request_schedule(
+                    workflow.visit_request_schedule(
                         visit_request=obj,
                         start=data["start"],
                         end=data["end"],
@@ -939,7 +952,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
         return self._note_action(
             request,
             obj,
-            service=lambda data: services.visit_request_complete(
+            service=lambda data: workflow.visit_request_complete(
                 visit_request=obj, actor=request.user, note=data["note"]
             ),
             success=_("%(ref)s marked completed.") % {"ref": obj.reference},
@@ -967,7 +980,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
             request,
             obj,
             form_class=ReasonForm,
-            service=lambda data: services.visit_request_cancel(
+            service=lambda data: workflow.visit_request_cancel(
                 visit_request=obj, reason=data["reason"], actor=request.user, decline=decline
             ),
             success=done % {"ref": obj.reference},
@@ -986,7 +999,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
             return self._done(obj)
         form = EraseForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
-            services.visit_request_withdraw_consent(visit_request=obj, actor=request.user)
+            privacy.visit_request_withdraw_consent(visit_request=obj, actor=request.user)
             messages.success(
                 request,
                 _("Consent withdrawn and personal details erased for %(ref)s.")
@@ -1009,14 +1022,12 @@ class VisitRequestAdmin(admin.ModelAdmin):
     def resend_view(self, request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
         obj = self._request_or_404(request, pk)
         self._require_triage(request)
-        message = get_object_or_404(
-            Message.objects.select_related("request"), pk=message_pk, request=obj
-        )
+        message = get_object_or_404(obj.messages.all(), pk=message_pk)
         return self._note_action(
             request,
             obj,
             form_class=None,
-            service=lambda _data: services.message_resend(message=message, actor=request.user),
+            service=lambda _data: workflow.message_resend(message=message, actor=request.user),
             success=_("%(message)s queued again.") % {"message": str(message)},
             title=_("Send %(message)s again") % {"message": str(message)},
             intro=_("Last error: %(error)s") % {"error": message.last_error or "-"},
@@ -1052,7 +1063,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
             by_nurse.append({"nurse": nurse, "label": nurse_label(nurse), "visits": group})
         shown = [visit for group in by_nurse for visit in group["visits"]]
         if shown:
-            services.access_log_record(
+            privacy.access_log_record(
                 actor=request.user, action=AccessAction.LIST, requests=shown, page=request.path
             )
         one_day = datetime.timedelta(days=1)
@@ -1134,7 +1145,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
             form_class=NoteForm,
             title=_("Mark these requests contacted"),
             submit_label=_("Mark contacted"),
-            apply=lambda obj, data: services.visit_request_mark_contacted(
+            apply=lambda obj, data: workflow.visit_request_mark_contacted(
                 visit_request=obj, actor=request.user, note=data["note"]
             ),
             done_message=lambda n: (
@@ -1161,7 +1172,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
         self._each(
             request,
             queryset,
-            lambda obj: services.visit_request_complete(visit_request=obj, actor=request.user),
+            lambda obj: workflow.visit_request_complete(visit_request=obj, actor=request.user),
             lambda n: (
                 ngettext(
                     "%(count)d visit marked completed.", "%(count)d visits marked completed.", n
@@ -1186,7 +1197,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
             form_class=ReasonForm,
             title=title,
             submit_label=submit,
-            apply=lambda obj, data: services.visit_request_cancel(
+            apply=lambda obj, data: workflow.visit_request_cancel(
                 visit_request=obj, reason=data["reason"], actor=request.user, decline=decline
             ),
             done_message=lambda n: ngettext(done[0], done[1], n) % {"count": n},
@@ -1203,15 +1214,16 @@ class VisitRequestAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send failed messages again"), permissions=["triage"])
     def resend_failed_messages(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._require_triage(request)
+        requests = {obj.pk: obj for obj in queryset}
         failed = Message.objects.filter(
-            request__in=queryset.values("pk"), status=MessageStatus.FAILED
-        ).select_related("request")
+            visit_request__in=list(requests), status=MessageStatus.FAILED
+        )
         count = 0
         for message in failed:
             try:
-                services.message_resend(message=message, actor=request.user)
+                workflow.message_resend(message=message, actor=request.user)
             except ValidationError as exc:
-                self._service_error(request, message.request, exc)
+                self._service_error(request, requests[message.subject_id], exc)
             else:
                 count += 1
         if count:
@@ -1235,7 +1247,7 @@ class VisitRequestAdmin(admin.ModelAdmin):
         exported = list(rows)
         for obj in exported:
             writer.writerow([csv_cell(getter(obj)) for _label, getter in CSV_COLUMNS])
-        services.access_log_record(
+        privacy.access_log_record(
             actor=request.user, action=AccessAction.EXPORT, requests=exported, page=request.path
         )
         logger.info("user %s exported %s requests to CSV", request.user.pk, len(exported))
@@ -1298,11 +1310,18 @@ class RequestRowsAdmin(ReadOnlyMixin, admin.ModelAdmin):
     family), so each page shown writes an access-log row naming the requests.
     """
 
+    # How these rows reach their request: a ForeignKey for events, the
+    # generic link for outbox messages.
+    request_lookup = "request"
+
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request)
         if not can_triage(request.user):
-            queryset = queryset.filter(request__nurse=request.user)
+            queryset = queryset.filter(**{f"{self.request_lookup}__nurse": request.user})
         return queryset
+
+    def visit_request_of(self, row: Any) -> VisitRequest:
+        return row.request
 
     def change_view(
         self,
@@ -1315,10 +1334,10 @@ class RequestRowsAdmin(ReadOnlyMixin, admin.ModelAdmin):
         if obj is None:
             raise Http404
         if request.method in ("GET", "HEAD"):
-            services.access_log_record(
+            privacy.access_log_record(
                 actor=request.user,
                 action=AccessAction.VIEW,
-                requests=[obj.request],
+                requests=[self.visit_request_of(obj)],
                 page=request.path,
             )
         return super().change_view(request, object_id, form_url, extra_context)
@@ -1327,19 +1346,31 @@ class RequestRowsAdmin(ReadOnlyMixin, admin.ModelAdmin):
         response = super().changelist_view(request, extra_context)
         changelist = (getattr(response, "context_data", None) or {}).get("cl")
         if request.method in ("GET", "HEAD") and changelist is not None:
-            rows = [row.request for row in changelist.result_list]
+            rows = [self.visit_request_of(row) for row in changelist.result_list]
             if rows:
-                services.access_log_record(
+                privacy.access_log_record(
                     actor=request.user, action=AccessAction.LIST, requests=rows, page=request.path
                 )
         return response
 
 
+class MessageKindFilter(admin.SimpleListFilter):
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return message_kind_choices()
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Message)
 class MessageAdmin(RequestRowsAdmin):
+    request_lookup = "visit_request"
     list_display = (
         "request",
-        "kind",
+        "kind_label",
         "channel",
         "audience",
         "status",
@@ -1347,14 +1378,13 @@ class MessageAdmin(RequestRowsAdmin):
         "due_at",
         "sent_at",
     )
-    list_filter = ("status", "channel", "kind")
-    list_select_related = ("request",)
-    search_fields = ("request__reference",)
+    list_filter = ("status", "channel", MessageKindFilter)
+    search_fields = ("visit_request__reference",)
     search_help_text = _("Request reference.")
     date_hierarchy = "due_at"
     fields = readonly_fields = (
         "request",
-        "kind",
+        "kind_label",
         "channel",
         "audience",
         "recipient",
@@ -1370,14 +1400,28 @@ class MessageAdmin(RequestRowsAdmin):
     )
     actions = ("resend_selected",)
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("subject")
+
+    def visit_request_of(self, row: Any) -> VisitRequest:
+        return row.subject
+
+    @admin.display(description=_("request"))
+    def request(self, obj: Message) -> str:
+        return str(obj.subject)
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, obj: Message) -> str:
+        return message_label(obj.kind)
+
     def has_resend_permission(self, request: HttpRequest) -> bool:
         return can_triage(request.user)
 
     @admin.action(description=_("Send failed messages again"), permissions=["resend"])
     def resend_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = 0
-        for message in queryset.filter(status=MessageStatus.FAILED).select_related("request"):
-            services.message_resend(message=message, actor=request.user)
+        for message in queryset.filter(status=MessageStatus.FAILED):
+            workflow.message_resend(message=message, actor=request.user)
             count += 1
         skipped = queryset.exclude(status=MessageStatus.FAILED).count()
         if count:

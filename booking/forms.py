@@ -1,4 +1,4 @@
-"""The home-visit request form: validation only; saving is booking.services'."""
+"""The home-visit request form: validation only; saving is booking.workflow's."""
 
 from __future__ import annotations
 

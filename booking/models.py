@@ -1,14 +1,13 @@
 """Home-visit requests, their event log and their message outbox.
 
-State changes happen in booking/services.py; models hold data and
+State changes happen in booking/workflow.py and booking/privacy.py; models hold data and
 constraints only.
 """
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -146,6 +145,13 @@ class VisitRequest(models.Model):
     # When the request was completed, cancelled or declined: retention counts from here.
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+    # Its outbox rows (outbox.Message points here generically).
+    messages = GenericRelation(
+        "outbox.Message",
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name="visit_request",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -235,76 +241,10 @@ class MessageKind(models.TextChoices):
     CANCELLED = "cancelled", _("Cancellation acknowledged")
 
 
-class Channel(models.TextChoices):
-    EMAIL = "email", _("Email")
-    SMS = "sms", _("SMS")
-
-
 class Audience(models.TextChoices):
     PATIENT = "patient", _("Patient")
     CAREGIVER = "caregiver", _("Helper")
     COORDINATOR = "coordinator", _("Coordinators")
-
-
-class MessageStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-class Message(models.Model):
-    """The outbox: one row per message, the source of truth for delivery."""
-
-    request = models.ForeignKey(VisitRequest, on_delete=models.CASCADE, related_name="messages")
-    kind = models.CharField(_("kind"), max_length=10, choices=MessageKind.choices)
-    channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
-    audience = models.CharField(_("to whom"), max_length=11, choices=Audience.choices)
-    schedule_version = models.PositiveIntegerField(default=0)
-    recipient = models.CharField(_("recipient"), max_length=254)
-    language = models.CharField(_("language"), max_length=8, default="en")
-    due_at = models.DateTimeField(_("due"))
-    # Off for what the family set off themselves (the confirmation of their
-    # request or of their own cancellation): they are awake and waiting for it.
-    held_in_quiet_hours = models.BooleanField(_("held in quiet hours"), default=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    # Sent with every attempt so a provider can drop a resend after a crash.
-    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["due_at", "pk"]
-        verbose_name = _("message")
-        verbose_name_plural = _("messages")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["request", "kind", "channel", "audience", "schedule_version"],
-                name="one_message_per_request_kind_channel_audience",
-            ),
-        ]
-        indexes = [
-            # The beat sweep reads only these few rows out of millions.
-            models.Index(
-                fields=["due_at"],
-                name="message_pending_due",
-                condition=Q(status="pending"),
-            ),
-            models.Index(
-                fields=["claimed_at"],
-                name="message_sending_claimed",
-                condition=Q(status="sending"),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.get_channel_display()})"
 
 
 class AccessAction(models.TextChoices):

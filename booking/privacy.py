@@ -1,15 +1,34 @@
-"""The consent notice the family agrees to: its version and the hash of its text."""
+"""Privacy: the notice the family consents to, withdrawal, erasure, retention and the access log.
+
+Everything here writes in one transaction per request and never copies
+personal details anywhere else (logs, events, the access log).
+"""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import logging
+import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+from booking.models import AccessAction, AccessLog, Consent, RequestEvent, Status, VisitRequest
+from booking.workflow import CLOSED_STATUSES, actor_label_for, locked, move_status, record_event
+from outbox.queueing import cancel_pending, messages_of
+
+logger = logging.getLogger(__name__)
+ERASED = "[erased]"
 
 
 @dataclass(frozen=True)
@@ -30,4 +49,141 @@ def _notice_for(language: str, version: str) -> Notice:
 def current_notice(language: str | None = None) -> Notice:
     return _notice_for(
         language or translation.get_language() or "en", settings.PRIVACY_NOTICE_VERSION
+    )
+
+
+# --- personal data ------------------------------------------------------------
+
+# Everything that names, locates or describes the patient's health. What
+# stays (reference, statuses, dates, PIN code, nurse) keeps counts and
+# timelines meaningful without pointing at a person.
+_ERASE_TO_BLANK = (
+    "patient_phone",
+    "patient_email",
+    "caregiver_name",
+    "caregiver_relationship",
+    "caregiver_phone",
+    "caregiver_email",
+    "address_line",
+    "street",
+    "area",
+    "landmark",
+    "cancer_type",
+    "medicine",
+    "medicine_other",
+    "oncologist_name",
+    "hospital_name",
+    "notes",
+    "closing_reason",
+)
+
+
+def _anonymise(visit_request: VisitRequest, *, now: datetime.datetime) -> None:
+    fields: dict[str, Any] = dict.fromkeys(_ERASE_TO_BLANK, "")
+    fields.update(
+        patient_name=ERASED,
+        patient_birth_year=None,
+        first_dose_in_hospital=False,
+        had_infusion_reaction=False,
+        has_prescription=False,
+        needs_clinical_review=False,
+        # Every private link sent so far stops working.
+        link_nonce=secrets.token_hex(8),
+        anonymised_at=now,
+        updated_at=now,
+    )
+    VisitRequest.objects.filter(pk=visit_request.pk).update(**fields)
+    messages_of(visit_request).update(recipient=ERASED, last_error="")
+    # Staff notes may quote the family; the moves themselves stay.
+    RequestEvent.objects.filter(request=visit_request).exclude(note="").update(note=ERASED)
+
+
+@transaction.atomic
+def visit_request_withdraw_consent(
+    *, visit_request: VisitRequest, actor: AbstractBaseUser | None
+) -> VisitRequest:
+    """The family takes back their consent: stop everything and erase their details.
+
+    Pending messages are cancelled, an open request is cancelled, personal
+    fields are erased in place and the consent is marked withdrawn, all at
+    once. No acknowledgement is sent: we no longer hold an address for it.
+    """
+    visit_request = locked(visit_request)
+    if visit_request.anonymised_at is not None:
+        return visit_request
+    now = timezone.now()
+    label = actor_label_for(actor, "family")
+    cancel_pending(subject=visit_request)
+    if visit_request.is_open:
+        move_status(
+            visit_request,
+            Status.CANCELLED,
+            actor=actor,
+            actor_label=label,
+            note=_("Consent withdrawn."),
+        )
+        visit_request.save(update_fields=["status", "closed_at", "updated_at"])
+    _anonymise(visit_request, now=now)
+    # Written after the erasure, which blanks earlier notes.
+    record_event(
+        visit_request,
+        from_status=visit_request.status,
+        to_status=visit_request.status,
+        actor=actor,
+        actor_label=label,
+        note=_("Consent withdrawn; personal details erased."),
+    )
+    Consent.objects.filter(request=visit_request).update(withdrawn_at=now)
+    if actor is not None:
+        access_log_record(actor=actor, action=AccessAction.WITHDRAW, requests=[visit_request])
+    visit_request.refresh_from_db()
+    return visit_request
+
+
+def visit_requests_anonymise_expired(*, now: datetime.datetime | None = None) -> int:
+    """Erase the personal details of requests closed more than DATA_RETENTION_DAYS ago.
+
+    Open requests are never touched; running it twice changes nothing.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.DATA_RETENTION_DAYS)
+    expired = VisitRequest.objects.filter(
+        status__in=CLOSED_STATUSES, anonymised_at__isnull=True, closed_at__lte=cutoff
+    ).values_list("pk", flat=True)
+    count = 0
+    for pk in expired.iterator(chunk_size=500):
+        with transaction.atomic():
+            visit_request = VisitRequest.objects.select_for_update().get(pk=pk)
+            if visit_request.anonymised_at is None and visit_request.status in CLOSED_STATUSES:
+                _anonymise(visit_request, now=now)
+                record_event(
+                    visit_request,
+                    from_status=visit_request.status,
+                    to_status=visit_request.status,
+                    actor=None,
+                    actor_label="system",
+                    note=_("Personal details erased after the retention period."),
+                )
+                count += 1
+    if count:
+        logger.info("retention: erased personal details of %s request(s)", count)
+    return count
+
+
+def access_log_record(
+    *,
+    actor: AbstractBaseUser,
+    action: str,
+    requests: Iterable[VisitRequest],
+    page: str = "",
+) -> AccessLog:
+    """Append who saw or exported which requests, on which page. Ids and references only."""
+    rows = list({r.pk: r for r in requests}.values())
+    return AccessLog.objects.create(
+        actor=actor,
+        actor_username=actor.get_username(),
+        action=action,
+        request_ids=[r.pk for r in rows],
+        references=" ".join(r.reference for r in rows),
+        page=page[:200],
     )

@@ -17,15 +17,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
-from booking import services
+from booking import privacy, workflow
 from booking.forms import VisitRequestForm
 from booking.links import LinkInvalid, request_from_token, status_path
-from booking.models import Audience, Channel, Message, MessageKind, VisitRequest
+from booking.models import Audience, MessageKind, VisitRequest
 from booking.privacy import current_notice
+from outbox.models import Channel
 
 # Which request this browser just sent, for the confirmation page: a signed
 # cookie rather than a session, so a booking writes no session row.
@@ -98,13 +99,13 @@ def request_visit(request: HttpRequest) -> HttpResponse:
             ):
                 return rate_limited(request, exception=None)
             try:
-                visit_request, created = services.visit_request_create(
+                visit_request, created = workflow.visit_request_create(
                     details=form.request_details(),
                     submission_token=token,
                     language=get_language() or settings.LANGUAGE_CODE,
                     notice=current_notice(),
                 )
-            except services.SubmissionTokenReused as exc:
+            except workflow.SubmissionTokenReused as exc:
                 form = _with_fresh_token(request)
                 form.add_error(None, exc)
             except ValidationError as exc:
@@ -156,7 +157,7 @@ def _empty_form_page(request: HttpRequest) -> str:
 
 
 @never_cache
-@require_http_methods(["GET"])
+@require_safe
 def request_received(request: HttpRequest) -> HttpResponse:
     pk = request.get_signed_cookie(
         RECEIVED_COOKIE, default=None, salt=RECEIVED_SALT, max_age=RECEIVED_MAX_AGE
@@ -175,9 +176,9 @@ def request_received(request: HttpRequest) -> HttpResponse:
 def _confirmation_routes(visit_request: VisitRequest) -> list[str]:
     """Where the confirmation is going, in words, with the address partly hidden
     (the page may be read over a shoulder)."""
-    rows = Message.objects.filter(
-        request=visit_request, kind=MessageKind.REQUEST_RECEIVED
-    ).values_list("channel", "audience", "recipient")
+    rows = visit_request.messages.filter(kind=MessageKind.REQUEST_RECEIVED).values_list(
+        "channel", "audience", "recipient"
+    )
     routes = []
     for channel, audience, recipient in sorted(rows):
         patient = audience == Audience.PATIENT
@@ -209,7 +210,7 @@ def _link_invalid(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET"])
+@require_safe
 def request_status(request: HttpRequest, token: str) -> HttpResponse:
     try:
         visit_request = request_from_token(token)
@@ -225,7 +226,7 @@ def request_status(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_cancel(request: HttpRequest, token: str) -> HttpResponse:
     try:
         visit_request = request_from_token(token)
@@ -239,7 +240,7 @@ def request_cancel(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         reason = request.POST.get("reason", "")[:500]
         try:
-            services.visit_request_cancel(visit_request=visit_request, reason=reason, actor=None)
+            workflow.visit_request_cancel(visit_request=visit_request, reason=reason, actor=None)
         except ValidationError:
             error = _("Please tell us briefly why you are cancelling.")
         else:
@@ -249,27 +250,27 @@ def request_cancel(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     try:
         visit_request = request_from_token(token)
     except LinkInvalid:
         return _link_invalid(request)
     if request.method == "POST":
-        services.visit_request_withdraw_consent(visit_request=visit_request, actor=None)
+        privacy.visit_request_withdraw_consent(visit_request=visit_request, actor=None)
         return redirect("booking:erased")
     context = {"visit_request": visit_request, "token": token}
     return _private(render(request, "booking/withdraw.html", context))
 
 
-@require_http_methods(["GET"])
+@require_safe
 def request_erased(request: HttpRequest) -> HttpResponse:
     response = _private(render(request, "booking/erased.html"))
     response.delete_cookie(RECEIVED_COOKIE, samesite="Lax")
     return response
 
 
-@require_http_methods(["GET"])
+@require_safe
 def privacy_notice(request: HttpRequest) -> HttpResponse:
     notice = current_notice()
     return render(request, "booking/privacy.html", {"notice": notice})

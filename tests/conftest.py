@@ -51,7 +51,7 @@ def sms_provider(settings):
     from tests.servers import SmsProvider
 
     provider = SmsProvider().start()
-    settings.SMS_BACKEND = "booking.sms.HttpSmsBackend"
+    settings.SMS_BACKEND = "outbox.channels.sms.HttpSmsBackend"
     settings.SMS_HTTP_URL = provider.url
     settings.SMS_HTTP_TOKEN = "test-token"
     yield provider

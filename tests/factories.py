@@ -8,6 +8,7 @@ import uuid
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from booking.models import (
@@ -80,7 +81,7 @@ def _reference(n: int) -> str:
 
 
 class VisitRequestFactory(factory.django.DjangoModelFactory):
-    """A request as services.visit_request_create would leave it (no messages)."""
+    """A request as workflow.visit_request_create would leave it (no messages)."""
 
     class Meta:
         model = VisitRequest
@@ -203,9 +204,13 @@ class MessageFactory(factory.django.DjangoModelFactory):
     """An outbox row; pass status="failed" for one staff can resend."""
 
     class Meta:
-        model = "booking.Message"
+        model = "outbox.Message"
+        exclude = ("request",)
 
+    # The visit request it is about; stored as the generic subject.
     request = factory.SubFactory(VisitRequestFactory)
+    subject_type = factory.LazyFunction(lambda: ContentType.objects.get_for_model(VisitRequest))
+    subject_id = factory.SelfAttribute("request.pk")
     kind = "received"
     channel = "sms"
     audience = "patient"

@@ -1,8 +1,9 @@
 """Real local servers that stand in for providers we cannot reach from tests:
-an SMTP server (aiosmtpd) and an HTTP SMS provider."""
+an SMTP server (aiosmtpd), an HTTP SMS provider and a Sentry ingest endpoint."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import socket
 import threading
@@ -105,3 +106,57 @@ class SmsProvider:
         while len(self.received) < count and time.monotonic() < deadline:
             time.sleep(0.05)
         return self.received
+
+
+class SentryIngest:
+    """An HTTP server on 127.0.0.1 shaped like Sentry's ingest endpoint: it keeps
+    every envelope the SDK POSTs, decompressed."""
+
+    def __init__(self) -> None:
+        self.envelopes: list[bytes] = []
+        ingest = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                encoding = self.headers.get("Content-Encoding", "")
+                if encoding == "gzip":
+                    body = gzip.decompress(body)
+                elif encoding:
+                    raise AssertionError(f"unexpected Content-Encoding {encoding}")
+                ingest.envelopes.append(body)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *args):
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.dsn = f"http://public@127.0.0.1:{self._server.server_address[1]}/1"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self) -> SentryIngest:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def items(self, kind: str) -> list[dict]:
+        """The payloads of every envelope item of `kind` ("event", "transaction", ...)."""
+        found = []
+        for envelope in self.envelopes:
+            rest = envelope.split(b"\n", 1)[1] if b"\n" in envelope else b""
+            while rest.strip():
+                header_line, rest = rest.split(b"\n", 1)
+                header = json.loads(header_line)
+                if "length" in header:
+                    payload, rest = rest[: header["length"]], rest[header["length"] + 1 :]
+                else:
+                    payload, _, rest = rest.partition(b"\n")
+                if header.get("type") == kind:
+                    found.append(json.loads(payload))
+        return found

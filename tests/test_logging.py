@@ -1,6 +1,7 @@
 """The redaction filter on every log handler."""
 
 import pytest
+from django.core import signing
 
 from uhapo.logging import redact
 
@@ -26,11 +27,20 @@ def test_phone_numbers_and_emails_are_redacted(text):
 @pytest.mark.parametrize(
     "text",
     [
-        "Task booking.tasks.deliver_messages[a4649749-2fc3-406b-8e9e-98acfc9ccf3d] succeeded in 0.0123456789s: 2",
+        "Task outbox.tasks.deliver_messages[a4649749-2fc3-406b-8e9e-98acfc9ccf3d] succeeded in 0.0123456789s: 2",
         "message 1234567 sent",
         "2026-11-27 16:37:23,865 INFO request 42",
         "rescued 3 messages stuck in sending",
+        "visit at 10:30:00 IST, sweep took 0:00:01.250000",
     ],
 )
 def test_ids_uuids_timings_and_dates_are_left_alone(text):
     assert redact(text) == text
+
+
+def test_a_private_link_is_redacted_from_an_address():
+    """The family's link opens their request: a log line or error report must not carry it."""
+    token = signing.dumps([12345, "a1b2c3d4e5f6a7b8"], salt="booking.status-link")
+    assert redact(f"Not Found: /hi/request/{token}/cancel/") == (
+        "Not Found: /hi/request/[signed]/cancel/"
+    )

@@ -6,10 +6,12 @@ link keeps its language when it is shared.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_from_path
@@ -55,9 +57,19 @@ def same_page_in(full_path: str, language: str) -> str:
     return local_path(translated)
 
 
+def _absolute_url_maker(request: HttpRequest) -> Callable[[str], str]:
+    try:
+        request.get_host()
+    except DisallowedHost:
+        # The 400 page for a Host header we do not serve: our own address, not theirs.
+        return lambda path: f"{settings.SITE_URL}{path}"
+    return request.build_absolute_uri
+
+
 def language_links(request: HttpRequest) -> list[LanguageLink]:
     current = get_language() or settings.LANGUAGE_CODE
     full_path = request.get_full_path()
+    absolute = _absolute_url_maker(request)
     links = []
     for code, name in settings.LANGUAGES:
         path = same_page_in(full_path, code)
@@ -66,7 +78,7 @@ def language_links(request: HttpRequest) -> list[LanguageLink]:
                 code=code,
                 name=str(name),
                 path=path,
-                absolute_url=request.build_absolute_uri(urlsplit(path).path),
+                absolute_url=absolute(urlsplit(path).path),
                 is_current=code == current,
                 is_default=code == settings.LANGUAGE_CODE,
             )

@@ -1,4 +1,4 @@
-"""Keep phone numbers and email addresses out of every log line."""
+"""Keep phone numbers, email addresses and private links out of every log line."""
 
 import logging
 import re
@@ -11,6 +11,10 @@ _PHONE = re.compile(
     r"(?<![\w.-])(?:(?:\+|00)\d{1,3}[\s-]?)?0?\d{3,5}[\s-]?\d{3,5}[\s-]?\d{0,5}(?![\w-])"
 )
 
+# A value signed with django.core.signing (payload:timestamp:signature), such
+# as the family's private link: it opens their request, so it is a secret.
+_SIGNED = re.compile(r"(?<![\w:-])[\w-]+:[\w-]{4,}:[\w-]{20,}(?![\w:-])")
+
 
 def _looks_like_phone(match: re.Match[str]) -> str:
     digits = sum(ch.isdigit() for ch in match.group())
@@ -18,7 +22,24 @@ def _looks_like_phone(match: re.Match[str]) -> str:
 
 
 def redact(text: str) -> str:
+    text = _SIGNED.sub("[signed]", text)
     return _PHONE.sub(_looks_like_phone, _EMAIL.sub("[email]", text))
+
+
+# What error reports that leave the server show instead of an exception's text:
+# a message can quote any value (an IntegrityError quotes the row).
+WITHHELD = "[withheld: error text may quote patient details]"
+
+
+def without_exception_text(text: str, exc: BaseException | None) -> str:
+    """`text` with the exception's message (as str() or repr() shows it) replaced by its type."""
+    if exc is None:
+        return text
+    for shown in (repr(exc), str(exc)):
+        # A text of a few characters names nobody, and replacing it everywhere would garble the rest.
+        if len(shown) >= 4:
+            text = text.replace(shown, type(exc).__name__)
+    return text
 
 
 class RedactPersonalDataFilter(logging.Filter):

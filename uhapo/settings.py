@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
     "content",
+    "outbox",
     "booking",
 ]
 
@@ -287,7 +288,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "UHAPO Home Care <care
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 COORDINATOR_EMAIL = os.environ.get("COORDINATOR_EMAIL", "coordinators@uhapo.example")
 
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "booking.sms.ConsoleSmsBackend")
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "outbox.channels.sms.ConsoleSmsBackend")
 SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
 SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "")
 SMS_SENDER_ID = os.environ.get("SMS_SENDER_ID", "UHAPOC")
@@ -352,7 +353,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "deliver-due-messages": {
-        "task": "booking.tasks.deliver_due_messages",
+        "task": "outbox.tasks.deliver_due_messages",
         "schedule": float(os.environ.get("MESSAGE_SWEEP_SECONDS", "60")),
     },
     "anonymise-expired-requests": {
@@ -369,12 +370,50 @@ MESSAGE_SENDING_TIMEOUT = timedelta(seconds=CELERY_TASK_TIME_LIMIT * 3)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# --- Errors: what visitors see, what staff are sent --------------------------
+
+# A form whose CSRF check fails (left open too long, cookies blocked) gets a
+# page that says so in the visitor's language.
+CSRF_FAILURE_VIEW = "uhapo.views.csrf_failure"
+
+
+def env_addresses(name: str) -> list[tuple[str, str]]:
+    """`Name <address>, Name <address>` from the environment, as (name, address) pairs."""
+    from email.utils import getaddresses
+
+    pairs = [pair for pair in getaddresses([os.environ.get(name, "")]) if any(pair)]
+    if any("@" not in address for _display, address in pairs):
+        raise ImproperlyConfigured(f"{name} must be a comma-separated list of Name <address>.")
+    return [(display or address, address) for display, address in pairs]
+
+
+# Server errors and failed tasks are emailed here (from SERVER_EMAIL), without
+# patient details: uhapo/error_reports.py says what a report keeps.
+ADMINS = env_addresses("DJANGO_ADMINS")
+EMAIL_SUBJECT_PREFIX = "[UHAPO] "
+DEFAULT_EXCEPTION_REPORTER = "uhapo.error_reports.PatientSafeExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "uhapo.error_reports.PatientSafeReporterFilter"
+
+# And to Sentry when SENTRY_DSN is set, stripped the same way (uhapo/sentry.py).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from uhapo.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT") or None,
+        release=os.environ.get("RELEASE") or None,
+    )
+
 # --- Logging -----------------------------------------------------------------
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "uhapo.logging.RedactPersonalDataFilter"}},
+    "filters": {
+        "redact": {"()": "uhapo.logging.RedactPersonalDataFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {
@@ -382,9 +421,21 @@ LOGGING = {
             "filters": ["redact"],
             "formatter": "plain",
         },
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "uhapo.error_reports.AdminEmailHandler",
+            "filters": ["require_debug_false"],
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Replaces Django's own handlers on "django" (an unredacted mail_admins
+        # among them, which would mail every disallowed Host): only server
+        # errors and failed tasks are mailed, and everything goes to the
+        # console at LOG_LEVEL.
+        "django": {"handlers": [], "level": "NOTSET"},
+        "django.request": {"handlers": ["mail_admins"]},
+        "celery.app.trace": {"handlers": ["mail_admins"]},
         "django.db.backends": {"level": "WARNING"},
     },
 }

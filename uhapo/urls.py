@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from uhapo import views
 
+handler400 = "uhapo.views.bad_request"
+handler403 = "uhapo.views.permission_denied"
 handler404 = "uhapo.views.page_not_found"
 handler500 = "uhapo.views.server_error"
 

@@ -26,7 +26,7 @@ RESCUE_WAIT_S = 330  # MESSAGE_SENDING_TIMEOUT (180 s) + a sweep or two + sendin
 
 
 def make_messages() -> list[int]:
-    from booking.tasks import enqueue_delivery
+    from outbox.queueing import enqueue_delivery
     from tests.factories import MessageFactory, ServiceAreaFactory, VisitRequestFactory
 
     area = ServiceAreaFactory()
@@ -59,7 +59,7 @@ def main() -> int:
         time.sleep(2)
         stack.start_worker(concurrency=2)
         restarted = time.time()
-        from booking.models import Message, MessageStatus
+        from outbox.models import Message, MessageStatus
 
         def all_sent() -> bool:
             return Message.objects.filter(pk__in=ids, status=MessageStatus.SENT).count() == COUNT

@@ -22,15 +22,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from booking.admin import VisitRequestAdmin
-from booking.models import (
-    AccessLog,
-    Message,
-    MessageKind,
-    MessageStatus,
-    RequestEvent,
-    Status,
-    VisitRequest,
-)
+from booking.models import AccessLog, MessageKind, RequestEvent, Status, VisitRequest
+from outbox.models import Message, MessageStatus
 from tests.auth import current_code, sign_in, totp_device
 from tests.factories import (
     CoordinatorFactory,
@@ -455,14 +448,14 @@ def test_service_refusal_shows_on_the_form(coordinator_client, nurse, monkeypatc
 
     request = VisitRequestFactory()
     scheduled(nurse, ist(2026, 12, 4, 10, 0))
-    real = booking_admin.services.nurse_has_overlap
+    real = booking_admin.workflow.nurse_has_overlap
     calls = []
 
     def first_says_free(**kwargs):
         calls.append(kwargs)
         return False if len(calls) == 1 else real(**kwargs)
 
-    monkeypatch.setattr(booking_admin.services, "nurse_has_overlap", first_says_free)
+    monkeypatch.setattr(booking_admin.workflow, "nurse_has_overlap", first_says_free)
     response = coordinator_client.post(
         admin_url("schedule", request.pk),
         {"date": "2026-12-04", "start_time": "11:00", "duration": "60", "nurse": nurse.pk},
@@ -672,9 +665,9 @@ def test_events_are_append_only_in_admin(client):
 
 def test_messages_list_resends_failed_ones_only(coordinator_client):
     failed = MessageFactory(status=MessageStatus.FAILED, attempts=5)
-    sent = MessageFactory(request=failed.request, kind=MessageKind.COORDINATOR_ALERT, status="sent")
+    sent = MessageFactory(request=failed.subject, kind=MessageKind.COORDINATOR_ALERT, status="sent")
     response = coordinator_client.post(
-        reverse("admin:booking_message_changelist"),
+        reverse("admin:outbox_message_changelist"),
         {"action": "resend_selected", "index": "0", "_selected_action": [failed.pk, sent.pk]},
     )
     assert response.status_code == 302
@@ -722,8 +715,8 @@ def test_message_and_event_pages_write_access_log_rows(coordinator_client, coord
         request=request, from_status="", to_status=Status.NEW, actor_label="family"
     )
     pages = [
-        reverse("admin:booking_message_changelist"),
-        reverse("admin:booking_message_change", args=[message.pk]),
+        reverse("admin:outbox_message_changelist"),
+        reverse("admin:outbox_message_change", args=[message.pk]),
         reverse("admin:booking_requestevent_changelist"),
         reverse("admin:booking_requestevent_change", args=[event.pk]),
     ]
@@ -896,7 +889,7 @@ def test_export_action_itself_refuses_a_nurse(nurse):
 
 
 def test_nurse_cannot_reach_messages_or_events(nurse_client):
-    assert nurse_client.get(reverse("admin:booking_message_changelist")).status_code == 403
+    assert nurse_client.get(reverse("admin:outbox_message_changelist")).status_code == 403
     assert nurse_client.get(reverse("admin:booking_requestevent_changelist")).status_code == 403
 
 

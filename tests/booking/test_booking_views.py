@@ -9,15 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking.links import status_path, status_token
-from booking.models import (
-    Consent,
-    Message,
-    MessageKind,
-    MessageStatus,
-    RequestEvent,
-    Status,
-    VisitRequest,
-)
+from booking.models import Consent, MessageKind, RequestEvent, Status, VisitRequest
+from outbox.models import Message, MessageStatus
 from tests.factories import ServiceAreaFactory, VisitRequestFactory, caregiver_form_data, form_data
 
 pytestmark = pytest.mark.django_db
@@ -317,7 +310,7 @@ def test_family_cancels_from_the_private_link_with_a_reason(client):
     event = visit_request.events.get(to_status=Status.CANCELLED)
     assert event.actor_label == "family"
     assert event.note == "Treatment changed by the doctor"
-    assert Message.objects.filter(request=visit_request, kind=MessageKind.CANCELLED).exists()
+    assert Message.objects.filter(visit_request=visit_request, kind=MessageKind.CANCELLED).exists()
     page = client.get(response["Location"]).content.decode()
     assert "is cancelled" in page
 
@@ -335,7 +328,7 @@ def test_cancelling_without_a_reason_is_refused_and_nothing_changes(client):
 def test_cancelling_cancels_pending_reminders(client):
     visit_request = VisitRequestFactory(status=Status.SCHEDULED)
     reminder = Message.objects.create(
-        request=visit_request,
+        subject=visit_request,
         kind=MessageKind.REMINDER_24H,
         channel="sms",
         audience="patient",

@@ -9,9 +9,11 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from booking import services
-from booking.delivery import sms_segments
-from booking.models import Channel, Message, MessageKind, MessageStatus
+from booking import workflow
+from booking.models import MessageKind
+from outbox import dispatch
+from outbox.channels.sms import sms_segments
+from outbox.models import Channel, Message, MessageStatus
 from tests.factories import NurseFactory, ServiceAreaFactory, caregiver_form_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,7 +42,7 @@ def test_new_request_sends_one_confirmation_per_channel_and_the_coordinator_aler
     assert recipients == ["desk@uhapo.example", "son@example.com", "testina@example.com"]
 
     alert = next(m for m in mail if m["To"] == "desk@uhapo.example")
-    reference = Message.objects.first().request.reference
+    reference = Message.objects.first().subject.reference
     assert reference in alert["Subject"]
     alert_text = alert.get_content()
     assert "/admin/booking/visitrequest/" in alert_text
@@ -59,7 +61,7 @@ def test_visit_scheduled_email_carries_a_calendar_invite(smtp_server, sms_provid
 
     visit_request = VisitRequestFactory(message_recipient="patient")
     start = datetime.datetime(2026, 12, 3, 11, 0, tzinfo=IST)
-    services.visit_request_schedule(
+    workflow.visit_request_schedule(
         visit_request=visit_request,
         start=start,
         end=start + datetime.timedelta(hours=2),
@@ -84,7 +86,7 @@ def test_provider_failure_is_retried_with_the_same_idempotency_key(sms_provider,
 
     visit_request = VisitRequestFactory(patient_email="")
     message = Message.objects.create(
-        request=visit_request,
+        subject=visit_request,
         kind=MessageKind.REQUEST_RECEIVED,
         channel=Channel.SMS,
         audience="patient",
@@ -92,12 +94,12 @@ def test_provider_failure_is_retried_with_the_same_idempotency_key(sms_provider,
         due_at=timezone.now(),
     )
     sms_provider.fail_next = 1
-    assert services.message_deliver(message_id=message.pk) is False
+    assert dispatch.message_deliver(message_id=message.pk) is False
     message.refresh_from_db()
     assert message.status == MessageStatus.PENDING
     assert "503" in message.last_error
     time_machine.move_to(message.due_at + datetime.timedelta(seconds=1))
-    assert services.message_deliver(message_id=message.pk) is True
+    assert dispatch.message_deliver(message_id=message.pk) is True
     assert len(sms_provider.received) == 2
     assert sms_provider.distinct_keys() == {str(message.idempotency_key)}
 
@@ -108,7 +110,7 @@ def test_family_sms_texts_fit_one_segment_where_they_can(sms_provider, smtp_serv
 
     visit_request = VisitRequestFactory(patient_email="")
     start = timezone.now() + datetime.timedelta(days=2)
-    services.visit_request_schedule(
+    workflow.visit_request_schedule(
         visit_request=visit_request,
         start=start,
         end=start + datetime.timedelta(hours=2),
@@ -117,9 +119,9 @@ def test_family_sms_texts_fit_one_segment_where_they_can(sms_provider, smtp_serv
     )
     for kind in (MessageKind.REMINDER_24H, MessageKind.REMINDER_2H, MessageKind.VISIT_SCHEDULED):
         message = visit_request.messages.get(kind=kind, channel=Channel.SMS)
-        from booking.delivery import render
+        from booking.messages import render
 
-        body = render(message)["body"]
+        body = render(message).body
         assert sms_segments(body) == 1, (kind, len(body), body)
 
 
@@ -132,7 +134,7 @@ def test_segment_counting_uses_ucs2_for_devanagari():
 
 def _run_clock(time_machine, start, stop, step=datetime.timedelta(minutes=15)):
     """Move the clock forward in steps, running the beat sweep at each (as beat would)."""
-    from booking.tasks import deliver_due_messages
+    from outbox.tasks import deliver_due_messages
 
     moment = start
     while moment <= stop:
@@ -149,7 +151,7 @@ def test_reminders_go_out_once_each_at_the_right_time_and_never_in_quiet_hours(
     time_machine.move_to(datetime.datetime(2026, 12, 1, 10, 0, tzinfo=IST), tick=False)
     visit_request = VisitRequestFactory(message_recipient="patient")
     visit = datetime.datetime(2026, 12, 3, 9, 30, tzinfo=IST)
-    services.visit_request_schedule(
+    workflow.visit_request_schedule(
         visit_request=visit_request,
         start=visit,
         end=visit + datetime.timedelta(hours=2),
@@ -192,7 +194,7 @@ def test_cancelling_before_a_reminder_means_it_is_never_sent(
     time_machine.move_to(datetime.datetime(2026, 12, 1, 10, 0, tzinfo=IST), tick=False)
     visit_request = VisitRequestFactory(message_recipient="patient")
     visit = datetime.datetime(2026, 12, 3, 15, 0, tzinfo=IST)
-    services.visit_request_schedule(
+    workflow.visit_request_schedule(
         visit_request=visit_request,
         start=visit,
         end=visit + datetime.timedelta(hours=1),
@@ -200,7 +202,7 @@ def test_cancelling_before_a_reminder_means_it_is_never_sent(
         actor=None,
     )
     time_machine.move_to(datetime.datetime(2026, 12, 2, 9, 0, tzinfo=IST), tick=False)
-    services.visit_request_cancel(
+    workflow.visit_request_cancel(
         visit_request=visit_request, reason="Admitted to hospital", actor=None
     )
     _run_clock(time_machine, datetime.datetime(2026, 12, 2, 9, 15, tzinfo=IST), visit)

@@ -12,19 +12,11 @@ from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
-from booking import services
+from booking import privacy, workflow
 from booking.links import status_token
-from booking.models import (
-    AccessLog,
-    Consent,
-    Message,
-    MessageKind,
-    MessageStatus,
-    RequestEvent,
-    Status,
-    VisitRequest,
-)
+from booking.models import AccessLog, Consent, MessageKind, RequestEvent, Status, VisitRequest
 from booking.privacy import current_notice
+from outbox.models import Message, MessageStatus
 from tests.factories import (
     CoordinatorFactory,
     ServiceAreaFactory,
@@ -73,7 +65,7 @@ def test_consent_stores_the_notice_version_and_the_hash_of_its_exact_text(client
 
 def _with_messages(visit_request):
     Message.objects.create(
-        request=visit_request,
+        subject=visit_request,
         kind=MessageKind.REMINDER_24H,
         channel="sms",
         audience="patient",
@@ -81,7 +73,7 @@ def _with_messages(visit_request):
         due_at=timezone.now() + datetime.timedelta(days=1),
     )
     Message.objects.create(
-        request=visit_request,
+        subject=visit_request,
         kind=MessageKind.REQUEST_RECEIVED,
         channel="email",
         audience="patient",
@@ -94,7 +86,7 @@ def _with_messages(visit_request):
 def _assert_erased(visit_request):
     visit_request.refresh_from_db()
     row = str(list(VisitRequest.objects.filter(pk=visit_request.pk).values())[0])
-    messages = str(list(Message.objects.filter(request=visit_request).values()))
+    messages = str(list(Message.objects.filter(visit_request=visit_request).values()))
     events = str(list(RequestEvent.objects.filter(request=visit_request).values()))
     for detail in PERSONAL:
         assert detail not in row
@@ -104,7 +96,7 @@ def _assert_erased(visit_request):
     # Counts and timelines survive.
     assert visit_request.reference.startswith("UH-")
     assert visit_request.events.exists()
-    assert Message.objects.filter(request=visit_request).count() == 2
+    assert Message.objects.filter(visit_request=visit_request).count() == 2
 
 
 def test_family_withdraws_consent_from_the_private_link(client):
@@ -125,7 +117,9 @@ def test_family_withdraws_consent_from_the_private_link(client):
     visit_request.refresh_from_db()
     assert visit_request.status == Status.CANCELLED
     assert visit_request.consent.withdrawn_at is not None
-    assert set(Message.objects.filter(request=visit_request).values_list("status", flat=True)) == {
+    assert set(
+        Message.objects.filter(visit_request=visit_request).values_list("status", flat=True)
+    ) == {
         MessageStatus.CANCELLED,
         MessageStatus.SENT,
     }
@@ -134,7 +128,9 @@ def test_family_withdraws_consent_from_the_private_link(client):
     ).exists()
     _assert_erased(visit_request)
     # No acknowledgement: there is no address left to send it to.
-    assert not Message.objects.filter(request=visit_request, kind=MessageKind.CANCELLED).exists()
+    assert not Message.objects.filter(
+        visit_request=visit_request, kind=MessageKind.CANCELLED
+    ).exists()
     # The old link no longer opens anything.
     assert client.get(reverse("booking:status", kwargs={"token": token})).status_code == 404
 
@@ -146,20 +142,23 @@ def test_withdrawal_is_all_or_nothing(monkeypatch):
     def broken(*args, **kwargs):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr(services, "_anonymise", broken)
+    monkeypatch.setattr(privacy, "_anonymise", broken)
     with pytest.raises(DatabaseError):
-        services.visit_request_withdraw_consent(visit_request=visit_request, actor=None)
+        privacy.visit_request_withdraw_consent(visit_request=visit_request, actor=None)
     visit_request.refresh_from_db()
     assert visit_request.status == Status.NEW
     assert visit_request.anonymised_at is None
-    assert Message.objects.filter(request=visit_request, status=MessageStatus.PENDING).count() == 1
+    assert (
+        Message.objects.filter(visit_request=visit_request, status=MessageStatus.PENDING).count()
+        == 1
+    )
 
 
 def test_staff_withdraw_on_a_familys_behalf_and_it_is_logged():
     coordinator = CoordinatorFactory()
     visit_request = VisitRequestFactory(status=Status.COMPLETED, closed_at=timezone.now())
     _with_messages(visit_request)
-    services.visit_request_withdraw_consent(visit_request=visit_request, actor=coordinator)
+    privacy.visit_request_withdraw_consent(visit_request=visit_request, actor=coordinator)
     visit_request.refresh_from_db()
     assert visit_request.status == Status.COMPLETED  # closed requests keep their outcome
     _assert_erased(visit_request)
@@ -173,7 +172,7 @@ def test_retention_erases_closed_requests_after_the_cutoff_exactly(days, erased,
     visit_request = VisitRequestFactory(
         status=Status.COMPLETED, closed_at=now - datetime.timedelta(days=days)
     )
-    assert services.visit_requests_anonymise_expired(now=now) == int(erased)
+    assert privacy.visit_requests_anonymise_expired(now=now) == int(erased)
     visit_request.refresh_from_db()
     assert (visit_request.anonymised_at is not None) is erased
 
@@ -183,11 +182,11 @@ def test_retention_run_twice_changes_nothing_the_second_time():
     visit_request = VisitRequestFactory(
         status=Status.CANCELLED, closed_at=now - datetime.timedelta(days=400)
     )
-    assert services.visit_requests_anonymise_expired(now=now) == 1
+    assert privacy.visit_requests_anonymise_expired(now=now) == 1
     visit_request.refresh_from_db()
     snapshot = list(VisitRequest.objects.filter(pk=visit_request.pk).values())
     events = visit_request.events.count()
-    assert services.visit_requests_anonymise_expired(now=now + datetime.timedelta(hours=6)) == 0
+    assert privacy.visit_requests_anonymise_expired(now=now + datetime.timedelta(hours=6)) == 0
     assert list(VisitRequest.objects.filter(pk=visit_request.pk).values()) == snapshot
     assert visit_request.events.count() == events
 
@@ -197,13 +196,13 @@ def test_retention_never_touches_open_requests():
     for status in (Status.NEW, Status.CONTACTED, Status.SCHEDULED):
         VisitRequestFactory(status=status, closed_at=None)
     VisitRequest.objects.update(created_at=old)
-    assert services.visit_requests_anonymise_expired() == 0
+    assert privacy.visit_requests_anonymise_expired() == 0
     assert not VisitRequest.objects.filter(anonymised_at__isnull=False).exists()
 
 
 def test_closing_a_request_records_when_it_closed():
     visit_request = VisitRequestFactory()
-    services.visit_request_cancel(visit_request=visit_request, reason="moved city", actor=None)
+    workflow.visit_request_cancel(visit_request=visit_request, reason="moved city", actor=None)
     visit_request.refresh_from_db()
     assert abs(visit_request.closed_at - timezone.now()) < datetime.timedelta(minutes=1)
 
@@ -211,7 +210,7 @@ def test_closing_a_request_records_when_it_closed():
 def test_access_log_holds_ids_and_references_only():
     coordinator = CoordinatorFactory()
     visit_requests = [VisitRequestFactory(), VisitRequestFactory()]
-    entry = services.access_log_record(actor=coordinator, action="export", requests=visit_requests)
+    entry = privacy.access_log_record(actor=coordinator, action="export", requests=visit_requests)
     stored = str(list(AccessLog.objects.filter(pk=entry.pk).values()))
     assert entry.request_ids == [r.pk for r in visit_requests]
     for detail in PERSONAL:
@@ -244,7 +243,7 @@ def test_an_error_in_the_booking_view_logs_no_patient_details(client, captured_l
             f"(caregiver {details['caregiver_phone']})"
         )
 
-    monkeypatch.setattr(services, "visit_request_create", explode)
+    monkeypatch.setattr(workflow, "visit_request_create", explode)
     client.raise_request_exception = False
     response = client.post("/book/", caregiver_form_data())
     assert response.status_code == 500
@@ -277,14 +276,14 @@ def test_an_error_in_a_task_logs_no_patient_details(settings, captured_logs, tim
     globals()["LeakySmsBackend"] = LeakySms
     visit_request = VisitRequestFactory()
     message = Message.objects.create(
-        request=visit_request,
+        subject=visit_request,
         kind=MessageKind.CANCELLED,
         channel="sms",
         audience="patient",
         recipient=visit_request.patient_phone,
         due_at=timezone.now(),
     )
-    from booking.tasks import deliver_messages
+    from outbox.tasks import deliver_messages
 
     deliver_messages.apply(args=[[message.pk]])
     output = captured_logs.getvalue()

@@ -10,17 +10,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from booking import services
-from booking.models import (
-    Audience,
-    Channel,
-    Message,
-    MessageKind,
-    MessageStatus,
-    Status,
-    VisitRequest,
-)
+from booking import workflow
+from booking.models import Audience, MessageKind, Status, VisitRequest
 from booking.privacy import current_notice
+from outbox import dispatch, quiet_hours
+from outbox.models import Channel, Message, MessageStatus
 from tests.factories import (
     CoordinatorFactory,
     NurseFactory,
@@ -66,7 +60,7 @@ def details(**overrides):
 
 def create(**overrides) -> VisitRequest:
     ServiceAreaFactory()
-    visit_request, created = services.visit_request_create(
+    visit_request, created = workflow.visit_request_create(
         details=details(**overrides),
         submission_token=uuid.uuid4(),
         language="en",
@@ -78,7 +72,7 @@ def create(**overrides) -> VisitRequest:
 
 def test_reference_is_easy_to_read_aloud():
     for _ in range(200):
-        reference = services.new_reference()
+        reference = workflow.new_reference()
         assert len(reference) == 12
         assert reference.startswith("UH-")
         assert reference[7] == "-"
@@ -101,7 +95,7 @@ def test_create_writes_request_consent_event_and_messages_in_one_go(settings):
 def test_create_with_an_unserved_pin_saves_nothing():
     ServiceAreaFactory()
     with pytest.raises(ValidationError):
-        services.visit_request_create(
+        workflow.visit_request_create(
             details=details(pin_code="110001"),
             submission_token=uuid.uuid4(),
             language="en",
@@ -120,25 +114,25 @@ def test_same_submission_token_returns_the_first_request():
         "language": "en",
         "notice": current_notice("en"),
     }
-    first, created_first = services.visit_request_create(**kwargs)
-    second, created_second = services.visit_request_create(**kwargs)
+    first, created_first = workflow.visit_request_create(**kwargs)
+    second, created_second = workflow.visit_request_create(**kwargs)
     assert (created_first, created_second) == (True, False)
     assert first.pk == second.pk
     assert VisitRequest.objects.count() == 1
 
 
 ILLEGAL = [
-    (Status.CANCELLED, services.visit_request_complete),
-    (Status.COMPLETED, services.visit_request_mark_contacted),
-    (Status.DECLINED, services.visit_request_complete),
-    (Status.NEW, services.visit_request_complete),
+    (Status.CANCELLED, workflow.visit_request_complete),
+    (Status.COMPLETED, workflow.visit_request_mark_contacted),
+    (Status.DECLINED, workflow.visit_request_complete),
+    (Status.NEW, workflow.visit_request_complete),
 ]
 
 
 @pytest.mark.parametrize(("status", "action"), ILLEGAL)
 def test_illegal_moves_are_refused_with_a_clear_error(status, action):
     visit_request = VisitRequestFactory(status=status)
-    with pytest.raises(services.TransitionNotAllowed, match="cannot be marked"):
+    with pytest.raises(workflow.TransitionNotAllowed, match="cannot be marked"):
         action(visit_request=visit_request, actor=UserFactory())
     visit_request.refresh_from_db()
     assert visit_request.status == status
@@ -147,14 +141,14 @@ def test_illegal_moves_are_refused_with_a_clear_error(status, action):
 
 def test_cancelling_a_closed_request_is_refused():
     visit_request = VisitRequestFactory(status=Status.COMPLETED)
-    with pytest.raises(services.TransitionNotAllowed):
-        services.visit_request_cancel(visit_request=visit_request, reason="late", actor=None)
+    with pytest.raises(workflow.TransitionNotAllowed):
+        workflow.visit_request_cancel(visit_request=visit_request, reason="late", actor=None)
 
 
 def test_every_move_appends_an_event_with_who_and_note():
     coordinator = UserFactory(username="coral")
     visit_request = VisitRequestFactory()
-    services.visit_request_mark_contacted(
+    workflow.visit_request_mark_contacted(
         visit_request=visit_request, actor=coordinator, note="Spoke to son"
     )
     event = visit_request.events.get()
@@ -175,7 +169,7 @@ def test_scheduling_writes_confirmation_and_both_reminders(
     nurse = NurseFactory(first_name="Asha")
     start = ist(2026, 12, 3, 11, 0)
     with django_capture_on_commit_callbacks(execute=True):
-        services.visit_request_schedule(
+        workflow.visit_request_schedule(
             visit_request=visit_request,
             start=start,
             end=start + datetime.timedelta(hours=2),
@@ -201,7 +195,7 @@ def test_scheduling_in_the_past_is_refused():
     visit_request = VisitRequestFactory()
     start = timezone.now() - datetime.timedelta(hours=1)
     with pytest.raises(ValidationError, match="future"):
-        services.visit_request_schedule(
+        workflow.visit_request_schedule(
             visit_request=visit_request,
             start=start,
             end=start + datetime.timedelta(hours=2),
@@ -215,7 +209,7 @@ def test_scheduling_in_the_past_is_refused():
 def test_a_nurse_cannot_have_two_overlapping_visits():
     nurse = NurseFactory()
     start = timezone.now() + datetime.timedelta(days=2)
-    services.visit_request_schedule(
+    workflow.visit_request_schedule(
         visit_request=VisitRequestFactory(),
         start=start,
         end=start + datetime.timedelta(hours=2),
@@ -224,7 +218,7 @@ def test_a_nurse_cannot_have_two_overlapping_visits():
     )
     other = VisitRequestFactory()
     with pytest.raises(ValidationError, match="overlaps"):
-        services.visit_request_schedule(
+        workflow.visit_request_schedule(
             visit_request=other,
             start=start + datetime.timedelta(hours=1),
             end=start + datetime.timedelta(hours=3),
@@ -232,7 +226,7 @@ def test_a_nurse_cannot_have_two_overlapping_visits():
             actor=UserFactory(),
         )
     # Back to back is fine.
-    services.visit_request_schedule(
+    workflow.visit_request_schedule(
         visit_request=other,
         start=start + datetime.timedelta(hours=2),
         end=start + datetime.timedelta(hours=4),
@@ -246,7 +240,7 @@ def test_rescheduling_replaces_the_reminders(time_machine):
     visit_request = VisitRequestFactory()
     nurse = NurseFactory()
     first = ist(2026, 12, 4, 11, 0)
-    services.visit_request_schedule(
+    workflow.visit_request_schedule(
         visit_request=visit_request,
         start=first,
         end=first + datetime.timedelta(hours=2),
@@ -254,7 +248,7 @@ def test_rescheduling_replaces_the_reminders(time_machine):
         actor=nurse,
     )
     second = ist(2026, 12, 6, 15, 0)
-    services.visit_request_schedule(
+    workflow.visit_request_schedule(
         visit_request=visit_request,
         start=second,
         end=second + datetime.timedelta(hours=2),
@@ -273,7 +267,7 @@ def test_reminder_sms_that_falls_in_quiet_hours_moves_to_8am(time_machine):
     time_machine.move_to(ist(2026, 12, 1, 10, 0), tick=False)
     visit_request = VisitRequestFactory()
     start = ist(2026, 12, 3, 9, 30)  # 24 h before: 09:30 fine; 2 h before: 07:30, quiet
-    services.visit_request_schedule(
+    workflow.visit_request_schedule(
         visit_request=visit_request,
         start=start,
         end=start + datetime.timedelta(hours=1),
@@ -292,7 +286,7 @@ def test_reminder_pushed_past_the_visit_by_quiet_hours_is_not_written(time_machi
     start = ist(
         2026, 12, 3, 7, 0
     )  # an early visit: the 2 h SMS would land at 08:00, after it began
-    services.visit_request_schedule(
+    workflow.visit_request_schedule(
         visit_request=visit_request,
         start=start,
         end=start + datetime.timedelta(hours=1),
@@ -315,7 +309,7 @@ def test_reminder_pushed_past_the_visit_by_quiet_hours_is_not_written(time_machi
     ],
 )
 def test_quiet_hours_are_21_to_8_india_time(moment, expected):
-    assert services.sms_due_time(moment) == expected
+    assert quiet_hours.sms_due_time(moment) == expected
 
 
 def test_a_request_made_at_night_is_confirmed_by_sms_and_email_at_once(
@@ -340,7 +334,7 @@ def test_a_family_cancelling_at_night_is_told_by_sms_at_once(
     visit_request = create()
     RecordingSmsBackend.sent.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.visit_request_cancel(visit_request=visit_request, reason="Admitted", actor=None)
+        workflow.visit_request_cancel(visit_request=visit_request, reason="Admitted", actor=None)
     sms = visit_request.messages.get(kind=MessageKind.CANCELLED, channel=Channel.SMS)
     assert sms.status == MessageStatus.SENT
     assert len(RecordingSmsBackend.sent) == 1
@@ -353,7 +347,7 @@ def test_a_cancellation_by_staff_at_night_waits_for_8_for_its_sms(
     visit_request = create()
     RecordingSmsBackend.sent.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.visit_request_cancel(
+        workflow.visit_request_cancel(
             visit_request=visit_request, reason="No nurse free", actor=CoordinatorFactory()
         )
     sms = visit_request.messages.get(kind=MessageKind.CANCELLED, channel=Channel.SMS)
@@ -366,7 +360,7 @@ def test_a_cancellation_by_staff_at_night_waits_for_8_for_its_sms(
 
 def _reminder(visit_request, **kwargs) -> Message:
     defaults = {
-        "request": visit_request,
+        "subject": visit_request,
         "kind": MessageKind.REQUEST_RECEIVED,
         "channel": Channel.SMS,
         "audience": Audience.PATIENT,
@@ -380,8 +374,8 @@ def _reminder(visit_request, **kwargs) -> Message:
 def test_delivering_twice_sends_once(time_machine):
     time_machine.move_to(ist(2026, 12, 1, 12, 0), tick=False)
     message = _reminder(VisitRequestFactory())
-    assert services.message_deliver(message_id=message.pk) is True
-    assert services.message_deliver(message_id=message.pk) is False
+    assert dispatch.message_deliver(message_id=message.pk) is True
+    assert dispatch.message_deliver(message_id=message.pk) is False
     assert len(RecordingSmsBackend.sent) == 1
     assert RecordingSmsBackend.sent[0]["idempotency_key"] == str(message.idempotency_key)
     message.refresh_from_db()
@@ -393,7 +387,7 @@ def test_a_message_not_yet_due_is_not_sent(time_machine):
     message = _reminder(
         VisitRequestFactory(), due_at=timezone.now() + datetime.timedelta(minutes=5)
     )
-    assert services.message_deliver(message_id=message.pk) is False
+    assert dispatch.message_deliver(message_id=message.pk) is False
     assert RecordingSmsBackend.sent == []
 
 
@@ -408,7 +402,7 @@ def test_failed_sends_back_off_then_fail_for_staff_to_see(settings, time_machine
     settings.MESSAGE_MAX_ATTEMPTS = 3
     message = _reminder(VisitRequestFactory())
     for attempt in (1, 2):
-        services.message_deliver(message_id=message.pk)
+        dispatch.message_deliver(message_id=message.pk)
         message.refresh_from_db()
         assert (message.status, message.attempts) == (MessageStatus.PENDING, attempt)
         assert message.due_at == timezone.now() + datetime.timedelta(minutes=2 ** (attempt - 1))
@@ -416,7 +410,7 @@ def test_failed_sends_back_off_then_fail_for_staff_to_see(settings, time_machine
         assert "provider down" in message.last_error
         assert "9820012345" not in message.last_error
         time_machine.move_to(message.due_at, tick=False)
-    services.message_deliver(message_id=message.pk)
+    dispatch.message_deliver(message_id=message.pk)
     message.refresh_from_db()
     assert (message.status, message.attempts) == (MessageStatus.FAILED, 3)
 
@@ -428,12 +422,12 @@ def test_resend_puts_a_failed_message_back_and_logs_it(
     message = _reminder(VisitRequestFactory(), status=MessageStatus.FAILED, attempts=5)
     staff = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        services.message_resend(message=message, actor=staff)
+        workflow.message_resend(message=message, actor=staff)
     message.refresh_from_db()
     assert message.status == MessageStatus.SENT  # eager in tests: sent at once
-    assert message.request.events.filter(actor=staff, note__startswith="Resent").exists()
+    assert message.subject.events.filter(actor=staff, note__startswith="Resent").exists()
     with pytest.raises(ValidationError):
-        services.message_resend(message=message, actor=staff)
+        workflow.message_resend(message=message, actor=staff)
 
 
 def test_sweep_rescues_rows_abandoned_in_sending(settings, time_machine):
@@ -454,7 +448,7 @@ def test_sweep_rescues_rows_abandoned_in_sending(settings, time_machine):
         attempts=1,
         claimed_at=timezone.now(),
     )
-    assert services.messages_due() == [stuck.pk]
+    assert dispatch.messages_due() == [stuck.pk]
     fresh.refresh_from_db()
     assert fresh.status == MessageStatus.SENDING
 
@@ -463,7 +457,7 @@ def test_reminder_of_a_cancelled_visit_is_never_sent_even_if_already_claimed(tim
     time_machine.move_to(ist(2026, 12, 1, 12, 0), tick=False)
     visit_request = VisitRequestFactory(status=Status.CANCELLED, schedule_version=1)
     message = _reminder(visit_request, kind=MessageKind.REMINDER_2H, schedule_version=1)
-    assert services.message_deliver(message_id=message.pk) is False
+    assert dispatch.message_deliver(message_id=message.pk) is False
     message.refresh_from_db()
     assert message.status == MessageStatus.CANCELLED
     assert RecordingSmsBackend.sent == []
@@ -475,7 +469,7 @@ def test_messages_never_mention_the_diagnosis_or_medicine(time_machine, mailoutb
         cancer_type="Melanoma", medicine="nivolumab", message_recipient="patient"
     )
     start = ist(2026, 12, 1, 15, 0)
-    services.visit_request_schedule(
+    workflow.visit_request_schedule(
         visit_request=visit_request,
         start=start,
         end=start + datetime.timedelta(hours=1),
@@ -483,8 +477,8 @@ def test_messages_never_mention_the_diagnosis_or_medicine(time_machine, mailoutb
         actor=None,
     )
     time_machine.move_to(ist(2026, 12, 1, 13, 0), tick=False)
-    for pk in services.messages_due():
-        services.message_deliver(message_id=pk)
+    for pk in dispatch.messages_due():
+        dispatch.message_deliver(message_id=pk)
     texts = [m["body"] for m in RecordingSmsBackend.sent] + [
         f"{m.subject}\n{m.body}" for m in mailoutbox
     ]

@@ -23,7 +23,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 
-from booking.models import Channel, Message, MessageKind, MessageStatus, VisitRequest
+from booking.models import MessageKind, VisitRequest
+from outbox.models import Channel, Message, MessageStatus
 from tests.factories import ServiceAreaFactory, caregiver_form_data, form_data
 from tests.servers import free_port
 
@@ -114,7 +115,7 @@ def stack(tmp_path, smtp_server, sms_provider) -> Iterator[dict]:
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_server.port),
-        "SMS_BACKEND": "booking.sms.HttpSmsBackend",
+        "SMS_BACKEND": "outbox.channels.sms.HttpSmsBackend",
         "SMS_HTTP_URL": sms_provider.url,
         "SMS_HTTP_TOKEN": "test-token",
         "UHAPO_VAR_DIR": str(tmp_path / "var"),

@@ -12,11 +12,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from booking import services
-from booking.delivery import render, sms_segments
+from booking import workflow
 from booking.links import status_token
-from booking.models import Channel, Message, MessageKind, MessageStatus, VisitRequest
-from booking.tasks import deliver_due_messages
+from booking.messages import render
+from booking.models import MessageKind, VisitRequest
+from outbox.channels.sms import sms_segments
+from outbox.models import Channel, Message, MessageStatus
+from outbox.tasks import deliver_due_messages
 from tests.auth import sign_in
 from tests.factories import (
     NurseFactory,
@@ -185,7 +187,7 @@ def test_a_hindi_familys_visit_confirmation_and_reminders_are_in_hindi(client, t
     mail.outbox.clear()
 
     visit = datetime.datetime(2026, 12, 3, 11, 0, tzinfo=IST)
-    services.visit_request_schedule(
+    workflow.visit_request_schedule(
         visit_request=visit_request,
         start=visit,
         end=visit + datetime.timedelta(hours=2),
@@ -255,7 +257,7 @@ def test_each_devanagari_sms_fits_two_segments_before_its_link(language, kind):
     visit_request.scheduled_start = datetime.datetime(2026, 12, 3, 16, 30, tzinfo=IST)
     visit_request.scheduled_end = visit_request.scheduled_start + datetime.timedelta(hours=2)
     message = Message(
-        request=visit_request,
+        subject=visit_request,
         kind=kind,
         channel=Channel.SMS,
         audience="patient",
@@ -263,7 +265,7 @@ def test_each_devanagari_sms_fits_two_segments_before_its_link(language, kind):
         language=language,
         due_at=timezone.now(),
     )
-    body = render(message)["body"]
+    body = render(message).body
     assert re.search(r"[\u0900-\u097F]", body), body
     without_link = re.sub(r"https?://\S+", "", body)
     units = len(without_link.encode("utf-16-le")) // 2

@@ -1,5 +1,5 @@
-"""SMS backends: a small interface, a console and a folder backend for laptops,
-and one HTTP provider backend for production.
+"""SMS: a small backend interface, a console and a folder backend for laptops,
+one HTTP provider backend for production, and the segment count.
 
 Pick one with SMS_BACKEND (a dotted path).
 """
@@ -16,6 +16,9 @@ from typing import Protocol
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from outbox.models import Message
+from outbox.registry import Rendered
 
 
 class SmsError(Exception):
@@ -82,3 +85,25 @@ class HttpSmsBackend:
 
 def get_backend() -> SmsBackend:
     return import_string(settings.SMS_BACKEND)()
+
+
+def send(message: Message, rendered: Rendered) -> None:
+    get_backend().send(
+        to=message.recipient, body=rendered.body, idempotency_key=str(message.idempotency_key)
+    )
+
+
+_GSM7 = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_GSM7_EXTENDED = frozenset("^{}\\[~]|€")  # each takes two units
+
+
+def sms_segments(text: str) -> int:
+    """How many SMS segments a text needs (GSM-7 if it fits, else UCS-2)."""
+    if all(ch in _GSM7 or ch in _GSM7_EXTENDED for ch in text):
+        units = sum(2 if ch in _GSM7_EXTENDED else 1 for ch in text)
+        return 1 if units <= 160 else -(-units // 153)
+    units = len(text.encode("utf-16-le")) // 2
+    return 1 if units <= 70 else -(-units // 67)

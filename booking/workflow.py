@@ -1,0 +1,447 @@
+"""The request workflow: every write to a request and its event log happens here.
+
+Views, admin actions and tasks call these functions; each is atomic and
+leaves the request, its event log and its messages (asked of the outbox)
+consistent. Privacy (consent, erasure, retention, access log) is in
+booking.privacy.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import secrets
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+
+from booking import messages as booking_messages
+from booking.models import (
+    Consent,
+    MessageKind,
+    RequestEvent,
+    ServiceArea,
+    Status,
+    VisitRequest,
+)
+from outbox.dispatch import NotRequeueable
+from outbox.dispatch import message_requeue as requeue
+from outbox.models import Message
+from outbox.queueing import cancel_pending, queue_messages
+from outbox.registry import label as message_label
+
+if TYPE_CHECKING:
+    from booking.privacy import Notice
+
+logger = logging.getLogger(__name__)
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, no 1/I
+REMINDER_OFFSETS = {
+    MessageKind.REMINDER_24H: datetime.timedelta(hours=24),
+    MessageKind.REMINDER_2H: datetime.timedelta(hours=2),
+}
+
+# Which moves the workflow allows; anything else is refused.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.NEW: {Status.CONTACTED, Status.SCHEDULED, Status.CANCELLED, Status.DECLINED},
+    Status.CONTACTED: {Status.SCHEDULED, Status.CANCELLED, Status.DECLINED},
+    Status.SCHEDULED: {Status.SCHEDULED, Status.COMPLETED, Status.CANCELLED, Status.DECLINED},
+    Status.COMPLETED: set(),
+    Status.CANCELLED: set(),
+    Status.DECLINED: set(),
+}
+
+
+CLOSED_STATUSES = (Status.COMPLETED, Status.CANCELLED, Status.DECLINED)
+
+
+class TransitionNotAllowed(ValidationError):
+    pass
+
+
+class SubmissionTokenReused(ValidationError):
+    """A form's one-use token came back with other answers than the first time."""
+
+
+# --- helpers ----------------------------------------------------------------
+
+
+def new_reference() -> str:
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"UH-{chars[:4]}-{chars[4:]}"
+
+
+def actor_label_for(actor: AbstractBaseUser | None, default: str) -> str:
+    return actor.get_username() if actor is not None else default
+
+
+def record_event(
+    visit_request: VisitRequest,
+    *,
+    from_status: str,
+    to_status: str,
+    actor: AbstractBaseUser | None,
+    actor_label: str,
+    note: str = "",
+) -> RequestEvent:
+    return RequestEvent.objects.create(
+        request=visit_request,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        actor_label=actor_label,
+        note=note,
+    )
+
+
+def _queue(
+    visit_request: VisitRequest,
+    kinds: Iterable[str],
+    *,
+    due_at: datetime.datetime,
+    not_after: datetime.datetime | None = None,
+    held_in_quiet_hours: bool = True,
+) -> None:
+    """Ask the outbox for these kinds of message about this request."""
+    queue_messages(
+        subject=visit_request,
+        routes=[route for kind in kinds for route in booking_messages.routes(visit_request, kind)],
+        due_at=due_at,
+        schedule_version=visit_request.schedule_version,
+        not_after=not_after,
+        held_in_quiet_hours=held_in_quiet_hours,
+    )
+
+
+def move_status(
+    visit_request: VisitRequest,
+    to_status: str,
+    *,
+    actor: AbstractBaseUser | None,
+    actor_label: str,
+    note: str = "",
+) -> str:
+    """Check the move is allowed, set the status and log it. Returns the old status."""
+    from_status = visit_request.status
+    if to_status not in TRANSITIONS[from_status]:
+        raise TransitionNotAllowed(
+            _("A request that is %(from)s cannot be marked %(to)s.")
+            % {"from": Status(from_status).label, "to": Status(to_status).label},
+            code="transition",
+        )
+    visit_request.status = to_status
+    if to_status in CLOSED_STATUSES:
+        visit_request.closed_at = timezone.now()
+    record_event(
+        visit_request,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        actor_label=actor_label,
+        note=note,
+    )
+    return from_status
+
+
+def locked(visit_request: VisitRequest) -> VisitRequest:
+    """Re-read the request under a row lock so two staff cannot race a change."""
+    return VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
+
+
+# --- requests -----------------------------------------------------------------
+
+
+def visit_request_create(
+    *,
+    details: Mapping[str, Any],
+    submission_token: uuid.UUID,
+    language: str,
+    notice: Notice,
+) -> tuple[VisitRequest, bool]:
+    """Save a request, its consent and its first event, and queue its messages, at once.
+
+    Returns (request, created). The same submission token with the same
+    answers returns the first request saved with it, so a double submit
+    saves once; the same token with other answers raises
+    SubmissionTokenReused and saves nothing.
+    """
+    fingerprint = submission_fingerprint(details=details, language=language)
+    for _attempt in range(3):
+        try:
+            visit_request = _create_request(
+                details=details,
+                submission_token=submission_token,
+                fingerprint=fingerprint,
+                language=language,
+                notice=notice,
+            )
+        except IntegrityError:
+            # Either a second copy of the same form (a double click, or a
+            # resend after a timeout) or, very rarely, a reference drawn twice.
+            existing = VisitRequest.objects.filter(submission_token=submission_token).first()
+            if existing is not None:
+                if not constant_time_compare(existing.submission_fingerprint, fingerprint):
+                    raise SubmissionTokenReused(
+                        _(
+                            "This form had already been used to send a request, so we have "
+                            "not sent it. Your answers are still here: please check them and "
+                            "press Send request again."
+                        ),
+                        code="token_reused",
+                    ) from None
+                return existing, False
+            continue
+        logger.info("visit request %s created", visit_request.pk)
+        return visit_request, True
+    raise RuntimeError("could not draw a free reference in 3 tries")
+
+
+def submission_fingerprint(*, details: Mapping[str, Any], language: str) -> str:
+    """A keyed hash of a form's answers: equal only for the same answers."""
+    canonical = json.dumps(
+        {"language": language, **{k: str(v) for k, v in details.items()}},
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return salted_hmac("booking.submission", canonical, algorithm="sha256").hexdigest()
+
+
+@transaction.atomic
+def _create_request(
+    *,
+    details: Mapping[str, Any],
+    submission_token: uuid.UUID,
+    fingerprint: str,
+    language: str,
+    notice: Notice,
+) -> VisitRequest:
+    visit_request = VisitRequest(
+        **details,
+        submission_token=submission_token,
+        submission_fingerprint=fingerprint,
+        reference=new_reference(),
+        link_nonce=secrets.token_hex(8),
+        language=language,
+    )
+    visit_request.service_area = ServiceArea.objects.filter(
+        pin_code=visit_request.pin_code, is_active=True
+    ).first()
+    if visit_request.service_area is None:
+        raise ValidationError({"pin_code": _("We do not visit this PIN code yet.")})
+    visit_request.needs_clinical_review = bool(
+        not visit_request.first_dose_in_hospital or visit_request.had_infusion_reaction
+    )
+    # Field checks only: the service area was just read, and the database
+    # itself enforces the unique reference and token (caught above), which
+    # saves four queries on the busiest write.
+    visit_request.full_clean(
+        exclude=["service_area"], validate_unique=False, validate_constraints=False
+    )
+    visit_request.save()
+    Consent.objects.create(
+        request=visit_request,
+        notice_version=notice.version,
+        notice_sha256=notice.sha256,
+        given_at=timezone.now(),
+    )
+    record_event(
+        visit_request,
+        from_status="",
+        to_status=Status.NEW,
+        actor=None,
+        actor_label="family",
+        note=_("Needs clinical review.") if visit_request.needs_clinical_review else "",
+    )
+    # Both kinds in one call: one broker round trip per booking. The family
+    # is waiting for their reference, at whatever hour they booked.
+    _queue(
+        visit_request,
+        [MessageKind.REQUEST_RECEIVED, MessageKind.COORDINATOR_ALERT],
+        due_at=timezone.now(),
+        held_in_quiet_hours=False,
+    )
+    return visit_request
+
+
+@transaction.atomic
+def visit_request_mark_contacted(
+    *, visit_request: VisitRequest, actor: AbstractBaseUser, note: str = ""
+) -> VisitRequest:
+    """Record that a coordinator has spoken to the family."""
+    visit_request = locked(visit_request)
+    move_status(
+        visit_request,
+        Status.CONTACTED,
+        actor=actor,
+        actor_label=actor_label_for(actor, ""),
+        note=note,
+    )
+    visit_request.save(update_fields=["status", "updated_at"])
+    return visit_request
+
+
+def nurse_has_overlap(
+    *,
+    nurse: AbstractBaseUser,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    exclude_pk: int | None,
+) -> bool:
+    return (
+        VisitRequest.objects.filter(
+            nurse=nurse,
+            status=Status.SCHEDULED,
+            scheduled_start__lt=end,
+            scheduled_end__gt=start,
+        )
+        .exclude(pk=exclude_pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def visit_request_schedule(
+    *,
+    visit_request: VisitRequest,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    nurse: AbstractBaseUser,
+    actor: AbstractBaseUser,
+    note: str = "",
+) -> VisitRequest:
+    """Book the visit with a nurse; queue the confirmation and fresh reminders."""
+    if timezone.is_naive(start) or timezone.is_naive(end):
+        raise ValueError("schedule times must be aware")
+    if start <= timezone.now():
+        raise ValidationError({"start": _("The visit must start in the future.")})
+    if end <= start:
+        raise ValidationError({"end": _("The visit must end after it starts.")})
+    # Lock the nurse's row so two coordinators cannot double-book her at once.
+    type(nurse).objects.select_for_update().filter(pk=nurse.pk).first()
+    visit_request = locked(visit_request)
+    if nurse_has_overlap(nurse=nurse, start=start, end=end, exclude_pk=visit_request.pk):
+        raise ValidationError(
+            {"nurse": _("This nurse already has a visit that overlaps this time.")}
+        )
+    rescheduling = visit_request.status == Status.SCHEDULED
+    move_status(
+        visit_request,
+        Status.SCHEDULED,
+        actor=actor,
+        actor_label=actor_label_for(actor, ""),
+        note=note or (_("Rescheduled.") if rescheduling else ""),
+    )
+    # Reminders for the old time must never go out.
+    cancel_pending(
+        subject=visit_request,
+        kinds=[MessageKind.VISIT_SCHEDULED, MessageKind.REMINDER_24H, MessageKind.REMINDER_2H],
+    )
+    visit_request.nurse = nurse
+    visit_request.scheduled_start = start
+    visit_request.scheduled_end = end
+    visit_request.schedule_version = F("schedule_version") + 1
+    visit_request.full_clean(exclude=["schedule_version"])
+    visit_request.save(
+        update_fields=[
+            "status",
+            "nurse",
+            "scheduled_start",
+            "scheduled_end",
+            "schedule_version",
+            "updated_at",
+        ]
+    )
+    visit_request.refresh_from_db(fields=["schedule_version"])
+    now = timezone.now()
+    _queue(visit_request, [MessageKind.VISIT_SCHEDULED], due_at=now)
+    for kind, offset in REMINDER_OFFSETS.items():
+        due = start - offset
+        if due > now:
+            _queue(visit_request, [kind], due_at=due, not_after=start)
+    return visit_request
+
+
+@transaction.atomic
+def visit_request_complete(
+    *, visit_request: VisitRequest, actor: AbstractBaseUser, note: str = ""
+) -> VisitRequest:
+    """Close a visit that took place."""
+    visit_request = locked(visit_request)
+    move_status(
+        visit_request,
+        Status.COMPLETED,
+        actor=actor,
+        actor_label=actor_label_for(actor, ""),
+        note=note,
+    )
+    cancel_pending(subject=visit_request, kinds=REMINDER_OFFSETS.keys())
+    visit_request.save(update_fields=["status", "closed_at", "updated_at"])
+    return visit_request
+
+
+@transaction.atomic
+def visit_request_cancel(
+    *,
+    visit_request: VisitRequest,
+    reason: str,
+    actor: AbstractBaseUser | None,
+    decline: bool = False,
+) -> VisitRequest:
+    """Cancel (by the family or staff) or decline (by staff) an open request.
+
+    Every pending message is cancelled in the same transaction, and the
+    family is told.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please give a reason.")})
+    visit_request = locked(visit_request)
+    to_status = Status.DECLINED if decline else Status.CANCELLED
+    move_status(
+        visit_request,
+        to_status,
+        actor=actor,
+        actor_label=actor_label_for(actor, "family"),
+        note=reason,
+    )
+    cancel_pending(subject=visit_request)
+    visit_request.closing_reason = reason
+    visit_request.save(update_fields=["status", "closing_reason", "closed_at", "updated_at"])
+    # A family cancelling from its link is waiting for the answer; a
+    # cancellation by staff at night can wait for the morning.
+    _queue(
+        visit_request,
+        [MessageKind.CANCELLED],
+        due_at=timezone.now(),
+        held_in_quiet_hours=actor is not None,
+    )
+    return visit_request
+
+
+@transaction.atomic
+def message_resend(*, message: Message, actor: AbstractBaseUser) -> Message:
+    """Put a failed message about a request back in the queue, as staff asked."""
+    try:
+        message = requeue(message=message)
+    except NotRequeueable:
+        raise ValidationError(_("Only a failed message can be sent again.")) from None
+    visit_request = VisitRequest.objects.get(pk=message.subject_id)
+    record_event(
+        visit_request,
+        from_status=visit_request.status,
+        to_status=visit_request.status,
+        actor=actor,
+        actor_label=actor_label_for(actor, ""),
+        note=_("Resent %(kind)s by %(channel)s.")
+        % {"kind": message_label(message.kind), "channel": message.get_channel_display()},
+    )
+    return message

@@ -1,0 +1,1 @@
+"""How a rendered message leaves: one module per channel."""

@@ -1,0 +1,65 @@
+"""What each kind of message is called and how it is written, registered by the app that owns it.
+
+The outbox stores and sends rows; it asks the owning app (through the kind
+it registered) for the texts and whether the message is still wanted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from outbox.models import Message
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A message's texts: `body` for SMS, `subject` and `body` for email."""
+
+    body: str
+    subject: str = ""
+    # (filename, content, mimetype) for email only.
+    attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
+
+
+def _always(message: Message) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    render: Callable[[Message], Rendered]
+    # False when the row is no longer worth sending (a reminder for a visit
+    # that was moved or closed); such a row is cancelled, not sent.
+    still_wanted: Callable[[Message], bool] = _always
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+class UnknownKind(LookupError):
+    """A row of a kind no app registered: refused loudly, never sent as something else."""
+
+
+def register(kind: Kind) -> None:
+    _KINDS[kind.name] = kind
+
+
+def get(name: str) -> Kind:
+    try:
+        return _KINDS[name]
+    except KeyError:
+        raise UnknownKind(f"no message kind {name!r} is registered") from None
+
+
+def label(name: str) -> str:
+    kind = _KINDS.get(name)
+    return str(kind.label) if kind else name
+
+
+def choices() -> list[tuple[str, str]]:
+    return [(name, str(kind.label)) for name, kind in _KINDS.items()]

@@ -1,0 +1,134 @@
+"""Error reports that leave the server (email to ADMINS) without patient details.
+
+A report keeps what finds the bug: the exception's type, the traceback's
+files, lines and source, the request's method and path. It drops what may
+quote a family: POST data, query strings, cookies, frame variables, most
+request headers, settings, and the exception's own text (an IntegrityError
+quotes the row, a ValueError the value). What is left is redacted like every
+log line. The server's own log still has the (redacted) exception text.
+
+With DJANGO_DEBUG on (a laptop, made-up data) Django's full debug page is kept.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import log
+from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
+
+from uhapo.logging import WITHHELD, redact, without_exception_text
+
+# Request headers a report may show: none of them carries a family's details.
+SAFE_META = frozenset(
+    {
+        "REQUEST_METHOD",
+        "PATH_INFO",
+        "SERVER_NAME",
+        "SERVER_PORT",
+        "SERVER_PROTOCOL",
+        "CONTENT_TYPE",
+        "CONTENT_LENGTH",
+        "HTTP_HOST",
+        "HTTP_USER_AGENT",
+        "HTTP_ACCEPT",
+        "HTTP_ACCEPT_LANGUAGE",
+        "HTTP_X_FORWARDED_PROTO",
+        "wsgi.url_scheme",
+    }
+)
+# Settings a report may show: enough to tell which build failed, no addresses or URLs.
+SAFE_SETTINGS = ("SETTINGS_MODULE", "DEBUG", "INSTALLED_APPS", "MIDDLEWARE", "LANGUAGE_CODE")
+
+
+class PatientSafeReporterFilter(SafeExceptionReporterFilter):
+    """DEFAULT_EXCEPTION_REPORTER_FILTER: nothing a family typed or sent reaches a report."""
+
+    def get_post_parameters(self, request: HttpRequest | None) -> Any:
+        if request is None or not self.is_active(request):
+            return super().get_post_parameters(request)
+        # request.POST is not even read: parsing it may be what failed.
+        if request.method == "POST":
+            return {"(all fields)": WITHHELD}
+        return {}
+
+    def get_traceback_frame_variables(self, request: HttpRequest | None, tb_frame: Any) -> Any:
+        if not self.is_active(request):
+            return super().get_traceback_frame_variables(request, tb_frame)
+        return []
+
+    def get_safe_cookies(self, request: HttpRequest | None) -> dict[str, Any]:
+        if not self.is_active(request):
+            return super().get_safe_cookies(request)
+        return {}
+
+    def get_safe_request_meta(self, request: HttpRequest | None) -> dict[str, Any]:
+        if not self.is_active(request) or not hasattr(request, "META"):
+            return super().get_safe_request_meta(request)
+        return {key: value for key, value in request.META.items() if key in SAFE_META}
+
+    def get_safe_settings(self) -> dict[str, Any]:
+        everything = super().get_safe_settings()
+        if not self.is_active(None):
+            return everything
+        return {key: everything[key] for key in SAFE_SETTINGS if key in everything}
+
+
+class PatientSafeExceptionReporter(ExceptionReporter):
+    """DEFAULT_EXCEPTION_REPORTER: the traceback without the exception's text or the query string."""
+
+    def get_traceback_data(self) -> dict[str, Any]:
+        data = super().get_traceback_data()
+        if not self.filter.is_active(self.request):
+            return data
+        if "exception_value" in data:
+            data["exception_value"] = WITHHELD
+        data.pop("exception_notes", None)
+        data["unicode_hint"] = ""
+        for frame in data["frames"]:
+            if frame.get("exc_cause") is not None:
+                frame["exc_cause"] = type(frame["exc_cause"]).__name__
+        if data.get("template_info"):
+            # A failed lookup quotes the whole context.
+            data["template_info"] = {**data["template_info"], "message": WITHHELD}
+        if self.request is not None:
+            data["request_GET_items"] = [(key, WITHHELD) for key in self.request.GET]
+            data["request_FILES_items"] = [(key, WITHHELD) for key in self.request.FILES]
+            request = self.request
+            data["request_insecure_uri"] = (
+                f"{request.scheme}://{request._get_raw_host()}{request.path}"
+            )
+        return data
+
+    def get_traceback_text(self) -> str:
+        return self._redacted(super().get_traceback_text())
+
+    def get_traceback_html(self) -> str:
+        return self._redacted(super().get_traceback_html())
+
+    def _redacted(self, text: str) -> str:
+        if not self.filter.is_active(self.request):
+            return text
+        return redact(without_exception_text(text, self.exc_value))
+
+
+class AdminEmailHandler(log.AdminEmailHandler):
+    """mail_admins for server errors and failed tasks: plain text, redacted, no exception text."""
+
+    def __init__(self, include_html: bool = False, **kwargs: Any) -> None:
+        super().__init__(include_html=False, **kwargs)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None:
+            # A failed task's line ends with the exception's repr: keep only its type.
+            record = copy.copy(record)
+            record.msg, record.args = without_exception_text(record.getMessage(), exc), None
+        super().emit(record)
+
+    def send_mail(self, subject: str, message: str, *args: Any, **kwargs: Any) -> None:
+        kwargs["html_message"] = None
+        super().send_mail(redact(subject), redact(message), *args, **kwargs)
