@@ -382,11 +382,13 @@ class Visitor:
             self.cookies[name] = rest.split(";", 1)[0]
         return answer
 
-    def https(self, method, path, *, body=None, headers=None, host=HOST, server_name=HOST):
-        conn = _LoopbackHTTPS(
+    def connection(self, server_name: str = HOST) -> http.client.HTTPSConnection:
+        return _LoopbackHTTPS(
             self.stack.https_port, self.address, tls_context(self.stack), server_name
         )
-        return self._send(conn, method, path, body, headers, host)
+
+    def https(self, method, path, *, body=None, headers=None, host=HOST, server_name=HOST):
+        return self._send(self.connection(server_name), method, path, body, headers, host)
 
     def http(self, method, path, *, host=HOST) -> Answer:
         conn = http.client.HTTPConnection(
