@@ -99,7 +99,8 @@ def enqueue_delivery(message_ids: list[int]) -> None:
     failure here is logged, never raised into the web request."""
     from uhapo.celery import app
 
+    task = app.tasks[DELIVER_TASK]  # registered by OutboxConfig.ready; a KeyError is a bug
     try:
-        app.tasks[DELIVER_TASK].delay(message_ids)
+        task.delay(message_ids)
     except Exception:
         logger.warning("broker unavailable; %s message(s) left for the sweep", len(message_ids))

@@ -279,8 +279,8 @@ def test_a_coordinator_schedules_a_new_request_and_the_family_is_emailed(
     page.goto("/admin/")
     page.get_by_label("Username").fill(coordinator.username)
     page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_label("OTP Token").fill(current_code(phone))
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("6-digit code from your authenticator app").fill(current_code(phone))
+    page.get_by_role("button", name="Sign in").click()
 
     page.get_by_role("link", name=re.compile("home-visit requests", re.I)).first.click()
     page.locator("#changelist-filter").get_by_role("link", name="New", exact=True).click()
