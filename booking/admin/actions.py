@@ -21,10 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from booking import workflow
+from booking.admin.access_log import log_access
 from booking.admin.forms import NoteForm, ReasonForm
 from booking.admin.permissions import may_complete, require_triage
 from booking.admin.workflow_views import queued_again, render_page, resend_failed, show_refusal
-from booking.models import VisitRequest
+from booking.models import AccessAction, VisitRequest
 from outbox.models import Message, MessageStatus
 
 
@@ -70,13 +71,17 @@ class BulkActionsMixin:
         if form.is_bound and form.is_valid():
             self._each(request, queryset, lambda obj: apply(obj, form.cleaned_data), done_message)
             return None
+        # The page lists each request (reference and patient's name) and carries
+        # them in hidden fields, so submitting it applies the action to them.
+        chosen = list(queryset)
+        log_access(request, AccessAction.LIST, chosen)
         return render_page(
             self,
             request,
             "bulk_action.html",
             {
                 "title": title,
-                "queryset": queryset,
+                "objects": chosen,
                 "action": action,
                 "form": form,
                 "submit_label": submit_label,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import zoneinfo
 from urllib.parse import urlencode
 
@@ -368,6 +369,30 @@ def test_mark_contacted_bulk_action_asks_for_a_note(coordinator_client):
     assert set(VisitRequest.objects.values_list("status", flat=True)) == {Status.CONTACTED}
     assert RequestEvent.objects.filter(to_status="contacted", note="Called both").count() == 2
     assert "2 requests marked contacted." in flashes(response)
+
+
+def test_the_confirmation_page_of_a_bulk_action_carries_the_chosen_requests(coordinator_client):
+    """Submitting the page as a browser would (its own hidden fields) applies the action."""
+    chosen, left_alone = VisitRequestFactory(), VisitRequestFactory()
+    page = post_action(coordinator_client, "cancel_requests", [chosen])
+    html = page.content.decode()
+    assert f"{chosen.reference} &ndash; {chosen.patient_name}" in html
+    assert left_alone.reference not in html
+    hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html)
+    assert ("_selected_action", str(chosen.pk)) in hidden
+    assert ("action", "cancel_requests") in hidden
+    # The page names the family, so seeing it is logged like any list of requests.
+    assert list(AccessLog.objects.values_list("action", "request_ids")) == [("list", [chosen.pk])]
+
+    fields: dict[str, list[str]] = {"reason": ["Family asked to stop."]}
+    for name, value in hidden:
+        fields.setdefault(name, []).append(value)
+    response = coordinator_client.post(changelist_url(), fields)
+    assert response.status_code == 302
+    assert "1 request cancelled." in flashes(response)
+    chosen.refresh_from_db()
+    left_alone.refresh_from_db()
+    assert (chosen.status, left_alone.status) == (Status.CANCELLED, Status.NEW)
 
 
 def test_schedule_writes_event_and_queues_confirmation_and_reminders(
