@@ -33,10 +33,6 @@ def csp_directives(response) -> dict[str, list[str]]:
     return {name: values for name, *values in directives}
 
 
-def test_debug_is_off_for_these_tests():
-    assert settings.DEBUG is False
-
-
 @pytest.mark.parametrize("path", PAGES)
 def test_every_response_carries_the_security_headers(client, path):
     response = client.get(path, secure=True)
