@@ -67,6 +67,7 @@ def csv_cell(value: object) -> str:
 def export_csv(
     model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
 ) -> HttpResponse:
+    # Belt and braces: Django already refuses an action its permission check hides.
     if not can_triage(request.user):
         raise PermissionDenied
     rows = queryset.select_related("nurse", "service_area").order_by("-created_at")
