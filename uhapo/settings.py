@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "csp",
     "content",
     "booking",
+    "i18n",
 ]
 
 MIDDLEWARE = [
