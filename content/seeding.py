@@ -4,7 +4,11 @@ Each file is `<slug>.<language>.md`: front matter between two `---` lines,
 one `key: value` per line, then the body in Markdown. English files hold a
 page (its place in the guide, its review); the others hold that page's
 translation. The keys are the models' field names; `parent` is the parent
-page's slug.
+page's slug. Values are read as written, without quotes or escapes: text,
+whole numbers, `true`/`false` and ISO dates; an unknown, missing or repeated
+key is an error. (Our own short reader rather than PyYAML: no dependency
+for this alone, and none of YAML's guessing, where `no` is false and `1.10`
+a number.)
 
 Loading only ever creates. A page is created when no page has ever had its
 slug (the page history keeps the slugs of deleted and renamed pages), and a
