@@ -35,6 +35,7 @@ run: $(STAMP_RUN) ## Start the whole portal (web + Celery worker and beat) on SQ
 	mkdir -p var/celery/out var/celery/processed var/mail var/sms
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py compile_translations -v0
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py load_guide
 	PATH=$(CURDIR)/$(BIN):$$PATH DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/honcho -f Procfile.dev start
 
 test: $(STAMP_DEV) ## Run the whole test suite (honours DATABASE_URL and CELERY_BROKER_URL)
@@ -64,6 +65,7 @@ drills: ## Break things on purpose (Redis, PostgreSQL, the worker) and check not
 
 demo-data: $(STAMP_RUN) ## Make a fictional demo coordinator and nurse for local use
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py load_guide
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py demo_data
 
 css: ## Rebuild the trimmed Bootstrap in static/css (needs npm; rerun when templates use a new class)

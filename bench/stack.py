@@ -293,6 +293,7 @@ class Stack:
         self._psql(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
         self._psql(f'CREATE DATABASE "{self.db_name}"')
         self.manage("migrate", "--noinput", "-v0")
+        self.manage("load_guide", "-v0")
         self.manage("collectstatic", "--noinput", "-v0")
 
     def drop_database(self) -> None:

@@ -1,7 +1,15 @@
 import pytest
 from django.core.cache import cache, caches
+from django.core.management import call_command
 
 from uhapo.celery import app as celery_app
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as `make run` leaves it: migrated, then the guide loaded from content/seed."""
+    with django_db_blocker.unblock():
+        call_command("load_guide", verbosity=0)
 
 
 @pytest.fixture(autouse=True)

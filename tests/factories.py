@@ -174,7 +174,7 @@ def caregiver_form_data(**overrides: object) -> dict[str, object]:
 
 
 class PageFactory(factory.django.DjangoModelFactory):
-    """A published guide page with made-up text; the real pages come from a migration."""
+    """A published guide page with made-up text; the real pages come from content/seed."""
 
     class Meta:
         model = "content.Page"

@@ -68,7 +68,7 @@ def live_server(_collected_static: None, django_db_setup: None) -> Iterator[Any]
     server.stop()
 
 
-# --- The data the migrations seed ---------------------------------------------------
+# --- The data the migrations and load_guide seed ------------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -99,11 +99,12 @@ def _data_migrations(django_db_setup: None, django_db_blocker: Any) -> list[tupl
 
 @pytest.fixture
 def seeded_db(transactional_db: None, _data_migrations: list[tuple[Any, Any]]) -> None:
-    """The rows the data migrations add (service areas, staff groups, the guide's pages).
+    """The rows the data migrations add (service areas, staff groups) and the guide's pages.
 
     Transactional tests, these and others, leave an empty database behind, and
-    the live server can only see committed rows. The seeding functions add
-    only what is missing, so running them again is safe.
+    the live server can only see committed rows. The seeding functions and
+    load_guide add only what is missing, so running them again is safe (the
+    flush emptied the pages' history too, so load_guide makes them afresh).
     """
     from types import SimpleNamespace
 
@@ -112,6 +113,7 @@ def seeded_db(transactional_db: None, _data_migrations: list[tuple[Any, Any]]) -
     schema_editor = SimpleNamespace(connection=connection)
     for state_apps, function in _data_migrations:
         function(state_apps, schema_editor)
+    call_command("load_guide", verbosity=0)
 
 
 # --- The browser -------------------------------------------------------------------
@@ -288,9 +290,9 @@ def public_paths(live_server: Any) -> list[str]:
 
 @pytest.fixture
 def guide_pages(seeded_db: None) -> list[Any]:
-    """The published guide pages, as the content migrations seed them."""
+    """The published guide pages, as load_guide makes them from content/seed."""
     from content.models import Page
 
     pages = list(Page.objects.filter(is_published=True))
-    assert pages, "no published guide pages: the content migrations should seed the guide"
+    assert pages, "no published guide pages: load_guide should make them from content/seed"
     return pages

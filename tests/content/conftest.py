@@ -1,8 +1,9 @@
 import pytest
 
 from content.models import Page
+from content.seeding import SeedText, read_seed
 
-# The guide the data migration installs, in reading order.
+# The guide content/seed holds (and load_guide installs), in reading order.
 STARTING_SLUGS = [
     "what-is-immunotherapy",
     "how-immunotherapy-works",
@@ -22,5 +23,11 @@ TYPE_SLUGS = STARTING_SLUGS[3:9]
 
 @pytest.fixture
 def starting_pages(db) -> dict[str, Page]:
-    """The pages the migration installed, by slug."""
+    """The pages load_guide installed from content/seed (tests/conftest.py), by slug."""
     return {page.slug: page for page in Page.objects.filter(slug__in=STARTING_SLUGS)}
+
+
+@pytest.fixture(scope="session")
+def seed_pages() -> dict[str, SeedText]:
+    """The English seed files themselves, by slug: what a writer edits."""
+    return {text.slug: text for text in read_seed() if text.is_page}

@@ -3,10 +3,15 @@
 import datetime
 
 import pytest
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.core.cache.backends.dummy import DummyCache
+from django.core.management.sql import emit_post_migrate_signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
+from content import caching
 from content.models import Page, PageTranslation
 from tests.content.conftest import STARTING_SLUGS
 from tests.factories import PageFactory
@@ -162,3 +167,124 @@ def test_the_version_is_counted_again_after_any_edit(
     page.save()
     response = client.get(page.get_absolute_url())
     assert "A sentence added by the clinical team." in response.content.decode()
+
+
+# --- the guide's version: finite, race-proof, released, and told of what sends no signal ---
+
+
+def test_a_save_while_a_reader_is_counting_cannot_leave_the_old_version(
+    client, starting_pages, monkeypatch
+):
+    """The reader stores what it counted before the save; the next visitor must not get it."""
+    page = starting_pages["cancer-vaccines"]
+    url = page.get_absolute_url()
+    count = caching._count_version
+
+    def count_then_a_save_lands(generation):
+        version = count(generation)
+        page.title = "Vaccines against cancer"
+        page.save()
+        return version
+
+    monkeypatch.setattr(caching, "_count_version", count_then_a_save_lands)
+    first = client.get(url)
+    monkeypatch.setattr(caching, "_count_version", count)
+
+    response = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert response.status_code == 200
+    assert "Vaccines against cancer" in response.content.decode()
+
+
+class _RecordingCache:
+    """The real cache, noting the timeout of every write."""
+
+    def __init__(self, real):
+        self.real = real
+        self.timeouts = {}
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def set(self, key, value, timeout):
+        self.timeouts[key] = timeout
+        return self.real.set(key, value, timeout)
+
+    def add(self, key, value, timeout):
+        self.timeouts[key] = timeout
+        return self.real.add(key, value, timeout)
+
+
+def test_the_guide_version_is_kept_an_hour_at_most(client, starting_pages, monkeypatch):
+    recording = _RecordingCache(caching.cache)
+    monkeypatch.setattr(caching, "cache", recording)
+    client.get(starting_pages["cancer-vaccines"].get_absolute_url())
+    starting_pages["cancer-vaccines"].save()
+    assert recording.timeouts == {
+        caching.GENERATION_KEY: 60 * 60,
+        caching.VERSION_KEY: 60 * 60,
+    }
+
+
+def test_an_update_that_sends_no_signal_shows_once_the_generation_ends(client, starting_pages):
+    """QuerySet.update() skips signals and auto_now; the hour's end (or an eviction) catches it."""
+    url = starting_pages["what-is-immunotherapy"].get_absolute_url()
+    etag = client.get(url).headers["ETag"]
+    Page.objects.filter(slug="how-immunotherapy-works").update(title="How it works")
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+
+    cache.delete(caching.GENERATION_KEY)  # as the cache does after VERSION_SECONDS
+
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert "How it works" in response.content.decode()
+
+
+def test_forget_guide_version_shows_an_update_at_once(client, starting_pages):
+    url = starting_pages["what-is-immunotherapy"].get_absolute_url()
+    etag = client.get(url).headers["ETag"]
+    Page.objects.filter(slug="how-immunotherapy-works").update(title="How it works")
+    caching.forget_guide_version()
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert "How it works" in response.content.decode()
+
+
+def test_a_migration_that_changes_pages_is_shown_after_migrate(client, starting_pages):
+    """A data migration's historical models send no signal for Page; post_migrate does."""
+    url = starting_pages["what-is-immunotherapy"].get_absolute_url()
+    etag = client.get(url).headers["ETag"]
+    Page.objects.filter(slug="how-immunotherapy-works").update(title="How it works")
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_a_new_release_changes_every_etag(client, starting_pages, settings):
+    url = starting_pages["what-is-immunotherapy"].get_absolute_url()
+    settings.RELEASE = "2026-12-01"
+    etag = client.get(url).headers["ETag"]
+    settings.RELEASE = "2026-12-08"
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_without_a_reachable_cache_pages_still_revalidate(client, starting_pages, monkeypatch):
+    """Every request counts the version then, but the ETag holds, so browsers still get 304."""
+    monkeypatch.setattr(caching, "cache", DummyCache("unreachable", {}))
+    url = starting_pages["what-is-immunotherapy"].get_absolute_url()
+    etag = client.get(url).headers["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+
+
+# --- anonymous visitors and the session ---
+
+
+@pytest.mark.parametrize("url_name", ["content:home", "content:guide", "content:page"])
+def test_an_anonymous_guide_page_sets_no_cookie_and_saves_no_session(
+    client, starting_pages, url_name
+):
+    kwargs = {"slug": STARTING_SLUGS[1]} if url_name == "content:page" else {}
+    url = reverse(url_name, kwargs=kwargs)
+    for headers in ({}, {"If-None-Match": client.get(url).headers["ETag"]}):
+        response = client.get(url, headers=headers)
+        assert not response.cookies
+        assert "Set-Cookie" not in response.headers
+    assert not Session.objects.exists()

@@ -1,4 +1,4 @@
-"""Staff keep each page's translations beside it in admin, each with its own review dates."""
+"""Coordinators keep each page's translations beside it in admin, each with its own review dates."""
 
 from __future__ import annotations
 
@@ -10,14 +10,20 @@ from django.utils import timezone
 
 from content.models import PageTranslation
 from tests.auth import sign_in
-from tests.factories import PageFactory, SuperuserFactory
+from tests.factories import CoordinatorFactory, PageFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(client):
-    return sign_in(client, SuperuserFactory())
+def coordinator(db):
+    return CoordinatorFactory()
+
+
+@pytest.fixture
+def staff(client, coordinator):
+    """A coordinator, not a superuser: the group's permissions are what is tested."""
+    return sign_in(client, coordinator)
 
 
 def _page_form(page, **inline: str) -> dict[str, str]:
@@ -39,7 +45,7 @@ def _page_form(page, **inline: str) -> dict[str, str]:
     return data
 
 
-def test_a_translation_is_added_from_the_pages_admin_and_shown_at_once(staff, client):
+def test_a_translation_is_added_from_the_pages_admin_and_shown_at_once(staff, coordinator, client):
     page = PageFactory(title="Eating well", slug="eating-well")
     response = staff.post(
         reverse("admin:content_page_change", args=[page.pk]),
@@ -57,7 +63,7 @@ def test_a_translation_is_added_from_the_pages_admin_and_shown_at_once(staff, cl
     assert response.status_code == 302, response.content.decode()[:3000]
     translation = PageTranslation.objects.get(page=page, language="mr")
     assert translation.title == "चांगला आहार"
-    assert translation.history.latest().history_user.is_superuser
+    assert translation.history.latest().history_user == coordinator
     html = client.get("/mr/guide/eating-well/").content.decode()
     assert "<h1>चांगला आहार</h1>" in html
     assert '<time datetime="2026-11-25">25 नोव्हेंबर 2026</time>' in html

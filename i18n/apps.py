@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class I18nConfig(AppConfig):
+    # No models: installed only so that Django finds its management commands.
+    name = "i18n"
