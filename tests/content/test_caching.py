@@ -158,9 +158,7 @@ def test_a_page_already_rendered_costs_no_query(client, starting_pages, django_a
     assert again.content == first.content
 
 
-def test_the_version_is_counted_again_after_any_edit(
-    client, starting_pages, django_assert_num_queries
-):
+def test_the_version_is_counted_again_after_any_edit(client, starting_pages):
     page = starting_pages["cancer-vaccines"]
     client.get(page.get_absolute_url())
     page.body += "\n\nA sentence added by the clinical team."
