@@ -1,27 +1,17 @@
-"""The Redis cache backend keeps one client per connection pool."""
+"""The shared cache (django-redis): values round-trip, and an outage is a miss, not an error."""
+
+import os
 
 import pytest
-from django.core.cache.backends.redis import RedisCacheClient
-
-from uhapo.cache import RedisCache
-
-
-def test_one_client_is_reused_for_every_call():
-    cache = RedisCache("redis://127.0.0.1:6379/0", {})
-    assert isinstance(cache._cache, RedisCacheClient)
-    first = cache._cache.get_client("a", write=True)
-    assert cache._cache.get_client("b", write=True) is first
-    assert cache._cache.get_client("c") is first  # one server: reads use the same pool
+from django.core.cache import caches
 
 
 @pytest.mark.skipif(
-    not __import__("os").environ.get("CACHE_URL", "").startswith("redis"),
+    not os.environ.get("CACHE_URL", "").startswith("redis"),
     reason="needs a Redis server (set CACHE_URL)",
 )
 def test_it_stores_and_reads_values():
-    import os
-
-    cache = RedisCache(os.environ["CACHE_URL"], {"KEY_PREFIX": "uhapo-test-cache"})
+    cache = caches["default"]
     cache.set("greeting", {"text": "namaste"}, 30)
     assert cache.get("greeting") == {"text": "namaste"}
     cache.set("counter", 1, 30)
@@ -36,9 +26,13 @@ def cache_down(settings):
     settings.CACHES = {
         **settings.CACHES,
         "default": {
-            "BACKEND": "uhapo.cache.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         },
     }
 
@@ -48,10 +42,10 @@ def test_an_unreachable_cache_is_a_miss_not_an_error(cache_down):
 
     assert cache.get("anything", "fallback") == "fallback"
     cache.set("anything", 1)
-    assert cache.add("anything", 1) is False
+    assert not cache.add("anything", 1)
     assert cache.incr("anything") is None
     assert cache.get_many(["a", "b"]) == {}
-    assert cache.delete("anything") is False
+    assert not cache.delete("anything")
 
 
 @pytest.mark.django_db

@@ -18,7 +18,9 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 import sentry_sdk
 from django.conf import settings
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 
 from booking.links import status_token
 from tests.error_urls import PATIENT, patient_details_in
@@ -62,10 +64,18 @@ def _post_through_wsgi(path: str, query: str, fields: dict[str, str], **headers:
     }
     setup_testing_defaults(environ)
     statuses = []
-    response = WSGIHandler()(
-        environ, lambda status, headers, exc_info=None: statuses.append(status)
-    )
-    response.close()
+    # As Django's test client does: the request must not close the test's
+    # database connection (on PostgreSQL that would be a second error).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        response = WSGIHandler()(
+            environ, lambda status, headers, exc_info=None: statuses.append(status)
+        )
+        response.close()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
     return statuses[0]
 
 

@@ -143,13 +143,24 @@ _CACHE_URL = os.environ.get("CACHE_URL", "")
 if _CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
-            "BACKEND": "uhapo.cache.RedisCache",
+            # django-redis keeps one client per connection pool (Django's own
+            # backend builds a new one per call) and can treat an unreachable
+            # Redis as a miss: Redis is also the broker, and families must be
+            # able to read and book while it is down (rate limits fail open).
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": _CACHE_URL,
             "KEY_PREFIX": "uhapo",
-            # A stopped Redis must cost a page milliseconds, not seconds.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                # A stopped Redis must cost a page milliseconds, not seconds.
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
+    # One traceback per request during an outage would drown the logs;
+    # /healthz and the broker's warnings say Redis is down.
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 else:
     # A folder works across the processes of the embedded default without a
     # server; rate limits need a cache every process shares.

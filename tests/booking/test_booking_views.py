@@ -376,3 +376,14 @@ def test_the_kept_empty_form_carries_a_working_csrf_token_on_every_visit():
     data = form_data(submission_token=token[1], csrfmiddlewaretoken=csrf[1])
     assert browser.post(BOOK, data).status_code == 302
     assert VisitRequest.objects.count() == 1
+
+
+def test_the_kept_form_page_never_hands_one_visitors_scheme_or_host_to_another(client):
+    """The empty form is kept rendered per address; its links must be each visitor's own."""
+    plain = client.get(BOOK).content.decode()
+    secure = client.get(BOOK, secure=True).content.decode()
+    other_host = client.get(BOOK, HTTP_HOST="localhost").content.decode()
+    assert 'href="http://testserver/hi/book/"' in plain
+    assert 'href="https://testserver/hi/book/"' in secure
+    assert "http://testserver/" not in secure
+    assert "testserver" not in other_host.split("<body")[0]
