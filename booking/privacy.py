@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -100,7 +100,7 @@ def _anonymise(visit_request: VisitRequest, *, now: datetime.datetime) -> None:
 
 @transaction.atomic
 def visit_request_withdraw_consent(
-    *, visit_request: VisitRequest, actor: AbstractBaseUser | None
+    *, visit_request: VisitRequest, actor: User | None
 ) -> VisitRequest:
     """The family takes back their consent: stop everything and erase their details.
 
@@ -172,7 +172,7 @@ def visit_requests_anonymise_expired(*, now: datetime.datetime | None = None) ->
 
 def access_log_record(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     action: str,
     requests: Iterable[VisitRequest],
     page: str = "",

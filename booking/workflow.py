@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -75,7 +75,7 @@ class SubmissionTokenReused(ValidationError):
 # --- helpers ----------------------------------------------------------------
 
 
-def actor_label_for(actor: AbstractBaseUser | None, default: str) -> str:
+def actor_label_for(actor: User | None, default: str) -> str:
     return actor.get_username() if actor is not None else default
 
 
@@ -84,7 +84,7 @@ def record_event(
     *,
     from_status: str,
     to_status: str,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     actor_label: str,
     note: str = "",
 ) -> RequestEvent:
@@ -121,7 +121,7 @@ def move_status(
     visit_request: VisitRequest,
     to_status: str,
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     actor_label: str,
     note: str = "",
 ) -> str:
@@ -267,7 +267,7 @@ def _create_request(
 
 @transaction.atomic
 def visit_request_mark_contacted(
-    *, visit_request: VisitRequest, actor: AbstractBaseUser, note: str = ""
+    *, visit_request: VisitRequest, actor: User, note: str = ""
 ) -> VisitRequest:
     """Record that a coordinator has spoken to the family."""
     visit_request = locked(visit_request)
@@ -284,10 +284,10 @@ def visit_request_mark_contacted(
 
 def nurse_has_overlap(
     *,
-    nurse: AbstractBaseUser,
+    nurse: User,
     start: datetime.datetime,
     end: datetime.datetime,
-    exclude_pk: int | None,
+    exclude_pk: int,
 ) -> bool:
     return (
         VisitRequest.objects.filter(
@@ -307,8 +307,8 @@ def visit_request_schedule(
     visit_request: VisitRequest,
     start: datetime.datetime,
     end: datetime.datetime,
-    nurse: AbstractBaseUser,
-    actor: AbstractBaseUser,
+    nurse: User,
+    actor: User,
     note: str = "",
 ) -> VisitRequest:
     """Book the visit with a nurse; queue the confirmation and fresh reminders."""
@@ -365,7 +365,7 @@ def visit_request_schedule(
 
 @transaction.atomic
 def visit_request_complete(
-    *, visit_request: VisitRequest, actor: AbstractBaseUser, note: str = ""
+    *, visit_request: VisitRequest, actor: User, note: str = ""
 ) -> VisitRequest:
     """Close a visit that took place."""
     visit_request = locked(visit_request)
@@ -386,7 +386,7 @@ def visit_request_cancel(
     *,
     visit_request: VisitRequest,
     reason: str,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     decline: bool = False,
 ) -> VisitRequest:
     """Cancel (by the family or staff) or decline (by staff) an open request.
@@ -421,7 +421,7 @@ def visit_request_cancel(
 
 
 @transaction.atomic
-def message_resend(*, message: Message, actor: AbstractBaseUser) -> Message:
+def message_resend(*, message: Message, actor: User) -> Message:
     """Put a failed message about a request back in the queue, as staff asked."""
     try:
         message = requeue(message=message)

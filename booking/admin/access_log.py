@@ -12,6 +12,7 @@ from django.contrib.admin.utils import unquote
 from django.http import Http404, HttpRequest, HttpResponse
 
 from booking import privacy
+from booking.admin.permissions import staff_user
 from booking.models import AccessAction, VisitRequest
 
 # A HEAD is answered like a GET, so it counts as having seen the page.
@@ -23,7 +24,7 @@ def log_access(request: HttpRequest, action: str, shown: Iterable[VisitRequest])
     rows = list(shown)
     if rows:
         privacy.access_log_record(
-            actor=request.user, action=action, requests=rows, page=request.path
+            actor=staff_user(request), action=action, requests=rows, page=request.path
         )
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from booking import workflow
 from booking.admin.access_log import log_access
 from booking.admin.forms import NoteForm, ReasonForm
-from booking.admin.permissions import may_complete, require_triage
+from booking.admin.permissions import may_complete, require_triage, staff_user
 from booking.admin.workflow_views import queued_again, render_page, resend_failed, show_refusal
 from booking.models import AccessAction, VisitRequest
 from outbox.models import Message, MessageStatus
@@ -100,7 +100,7 @@ class BulkActionsMixin:
             title=_("Mark these requests contacted"),
             submit_label=_("Mark contacted"),
             apply=lambda obj, data: workflow.visit_request_mark_contacted(
-                visit_request=obj, actor=request.user, note=data["note"]
+                visit_request=obj, actor=staff_user(request), note=data["note"]
             ),
             done_message=lambda n: (
                 ngettext(
@@ -126,7 +126,9 @@ class BulkActionsMixin:
         self._each(
             request,
             queryset,
-            lambda obj: workflow.visit_request_complete(visit_request=obj, actor=request.user),
+            lambda obj: workflow.visit_request_complete(
+                visit_request=obj, actor=staff_user(request)
+            ),
             lambda n: (
                 ngettext(
                     "%(count)d visit marked completed.", "%(count)d visits marked completed.", n
@@ -152,7 +154,7 @@ class BulkActionsMixin:
             title=title,
             submit_label=submit,
             apply=lambda obj, data: workflow.visit_request_cancel(
-                visit_request=obj, reason=data["reason"], actor=request.user, decline=decline
+                visit_request=obj, reason=data["reason"], actor=staff_user(request), decline=decline
             ),
             done_message=lambda n: ngettext(done[0], done[1], n) % {"count": n},
         )

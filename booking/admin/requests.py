@@ -32,6 +32,7 @@ from booking.admin.permissions import (
     can_triage,
     completes_visits,
     nurse_label,
+    staff_user,
     visible_requests,
 )
 from booking.admin.rows import RequestEventInline
@@ -234,7 +235,7 @@ class VisitRequestAdmin(
     # -- queryset, list, search
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return visible_requests(request.user, super().get_queryset(request))
+        return visible_requests(staff_user(request), super().get_queryset(request))
 
     def get_list_filter(self, request: HttpRequest) -> tuple:
         if can_triage(request.user):

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from booking.admin.access_log import AccessLoggedMixin
-from booking.admin.permissions import can_triage, visible_requests
+from booking.admin.permissions import can_triage, staff_user, visible_requests
 from booking.models import AccessLog, RequestEvent, VisitRequest
 
 
@@ -63,7 +63,9 @@ class RequestRowsAdmin(TriageReadsMixin, AccessLoggedMixin, ReadOnlyMixin, admin
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return visible_requests(
-            request.user, super().get_queryset(request), nurse_field=f"{self.request_lookup}__nurse"
+            staff_user(request),
+            super().get_queryset(request),
+            nurse_field=f"{self.request_lookup}__nurse",
         )
 
     def visit_request_of(self, row: Any) -> VisitRequest:

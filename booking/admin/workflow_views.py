@@ -27,7 +27,13 @@ from django.views.decorators.http import require_http_methods
 from booking import privacy, workflow
 from booking.admin.access_log import log_access
 from booking.admin.forms import EraseForm, NoteForm, ReasonForm, ScheduleForm
-from booking.admin.permissions import can_triage, may_complete, nurse_label, require_triage
+from booking.admin.permissions import (
+    can_triage,
+    may_complete,
+    nurse_label,
+    require_triage,
+    staff_user,
+)
 from booking.models import AccessAction, Status, VisitRequest
 from outbox.models import Message
 
@@ -78,7 +84,7 @@ def resend_failed(request: HttpRequest, failed: Iterable[Message]) -> int:
     count = 0
     for message in failed:
         try:
-            workflow.message_resend(message=message, actor=request.user)
+            workflow.message_resend(message=message, actor=staff_user(request))
         except ValidationError as exc:
             # Only a refusal costs the query for the message's request.
             show_refusal(request, message.subject, exc)
@@ -215,7 +221,7 @@ class WorkflowViewsMixin:
             request,
             obj,
             service=lambda data: workflow.visit_request_mark_contacted(
-                visit_request=obj, actor=request.user, note=data["note"]
+                visit_request=obj, actor=staff_user(request), note=data["note"]
             ),
             success=_("%(ref)s marked contacted.") % {"ref": obj.reference},
             title=_("Mark %(ref)s contacted") % {"ref": obj.reference},
@@ -236,7 +242,7 @@ class WorkflowViewsMixin:
                         start=data["start"],
                         end=data["end"],
                         nurse=data["nurse"],
-                        actor=request.user,
+                        actor=staff_user(request),
                         note=data["note"],
                     )
                 except ValidationError as exc:
@@ -276,7 +282,7 @@ class WorkflowViewsMixin:
             request,
             obj,
             service=lambda data: workflow.visit_request_complete(
-                visit_request=obj, actor=request.user, note=data["note"]
+                visit_request=obj, actor=staff_user(request), note=data["note"]
             ),
             success=_("%(ref)s marked completed.") % {"ref": obj.reference},
             title=_("Mark %(ref)s completed") % {"ref": obj.reference},
@@ -304,7 +310,7 @@ class WorkflowViewsMixin:
             obj,
             form_class=ReasonForm,
             service=lambda data: workflow.visit_request_cancel(
-                visit_request=obj, reason=data["reason"], actor=request.user, decline=decline
+                visit_request=obj, reason=data["reason"], actor=staff_user(request), decline=decline
             ),
             success=done % {"ref": obj.reference},
             title=title % {"ref": obj.reference},
@@ -322,7 +328,7 @@ class WorkflowViewsMixin:
             return self._done(obj)
         form = EraseForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
-            privacy.visit_request_withdraw_consent(visit_request=obj, actor=request.user)
+            privacy.visit_request_withdraw_consent(visit_request=obj, actor=staff_user(request))
             messages.success(
                 request,
                 _("Consent withdrawn and personal details erased for %(ref)s.")
