@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from uhapo.phone import display_phone
+
 
 class ServiceArea(models.Model):
     """A PIN code the nurses reach."""
@@ -198,6 +200,14 @@ class VisitRequest(models.Model):
         if self.medicine == Medicine.OTHER and self.medicine_other:
             return self.medicine_other
         return self.get_medicine_display()
+
+    @property
+    def patient_phone_display(self) -> str:
+        return display_phone(self.patient_phone)
+
+    @property
+    def caregiver_phone_display(self) -> str:
+        return display_phone(self.caregiver_phone) if self.caregiver_phone else ""
 
 
 class Consent(models.Model):

@@ -6,14 +6,21 @@ The rows are read in the "access log" admin (booking/admin/rows.py).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.http import Http404, HttpRequest, HttpResponse
 
 from booking import privacy
 from booking.admin.permissions import staff_user
 from booking.models import AccessAction, VisitRequest
+
+if TYPE_CHECKING:
+    # Checked as the ModelAdmin it is mixed into; at run time a plain class.
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = object
 
 # A HEAD is answered like a GET, so it counts as having seen the page.
 SHOWING = ("GET", "HEAD")
@@ -28,7 +35,7 @@ def log_access(request: HttpRequest, action: str, shown: Iterable[VisitRequest])
         )
 
 
-class AccessLoggedMixin:
+class AccessLoggedMixin(_ModelAdmin):
     """For a ModelAdmin whose list and pages show personal data: each one shown is logged."""
 
     def visit_request_of(self, row: Any) -> VisitRequest:

@@ -24,12 +24,18 @@ from booking import workflow
 from booking.admin.access_log import log_access
 from booking.admin.forms import NoteForm, ReasonForm
 from booking.admin.permissions import may_complete, require_triage, staff_user
-from booking.admin.workflow_views import queued_again, render_page, resend_failed, show_refusal
+from booking.admin.workflow_views import (
+    VisitRequestAdminMixin,
+    queued_again,
+    render_page,
+    resend_failed,
+    show_refusal,
+)
 from booking.models import AccessAction, VisitRequest
 from outbox.models import Message, MessageStatus
 
 
-class BulkActionsMixin:
+class BulkActionsMixin(VisitRequestAdminMixin):
     """For the request admin: the actions in its list's drop-down."""
 
     def _each(

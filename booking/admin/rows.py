@@ -6,9 +6,10 @@ The request's messages have their own module, booking/admin/messages.py.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.contrib.admin.options import BaseModelAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from booking.admin.access_log import AccessLoggedMixin
 from booking.admin.permissions import can_triage, staff_user, visible_requests
 from booking.models import AccessLog, RequestEvent, VisitRequest
+
+if TYPE_CHECKING:
+    # Checked as the ModelAdmin or inline it is mixed into; at run time a plain class.
+    _AnyModelAdmin = BaseModelAdmin[Any]
+else:
+    _AnyModelAdmin = object
 
 
 class ReadOnlyMixin:
@@ -31,7 +38,7 @@ class ReadOnlyMixin:
         return False
 
 
-class TriageReadsMixin:
+class TriageReadsMixin(_AnyModelAdmin):
     """For the rows of a request: whoever triages requests reads them all."""
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -14,13 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from booking.admin.access_log import log_access
 from booking.admin.forms import VisitsDayForm
 from booking.admin.permissions import nurse_label
-from booking.admin.workflow_views import admin_page, render_page
+from booking.admin.workflow_views import VisitRequestAdminMixin, admin_page, render_page
 from booking.models import AccessAction, Status
 from booking.triage import in_ist
-from uhapo.phone import display_phone
 
 
-class DayVisitsMixin:
+class DayVisitsMixin(VisitRequestAdminMixin):
     """For the request admin: /admin/booking/visitrequest/visits/?date=YYYY-MM-DD."""
 
     def get_urls(self) -> list:
@@ -53,13 +52,7 @@ class DayVisitsMixin:
         )
         by_nurse = []
         for nurse, rows in itertools.groupby(visits, key=lambda v: v.nurse):
-            group = list(rows)
-            for visit in group:
-                visit.patient_phone_display = display_phone(visit.patient_phone)
-                visit.caregiver_phone_display = (
-                    display_phone(visit.caregiver_phone) if visit.caregiver_phone else ""
-                )
-            by_nurse.append({"nurse": nurse, "label": nurse_label(nurse), "visits": group})
+            by_nurse.append({"nurse": nurse, "label": nurse_label(nurse), "visits": list(rows)})
         shown = [visit for group in by_nurse for visit in group["visits"]]
         log_access(request, AccessAction.LIST, shown)
         one_day = datetime.timedelta(days=1)
