@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -74,10 +74,12 @@ class ScheduleForm(forms.Form):
     def __init__(self, *args: Any, visit_request: VisitRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.visit_request = visit_request
-        self.fields["nurse"].queryset = nurses()
+        # self.fields types its copies as plain fields; this one is the NurseChoiceField above.
+        cast(NurseChoiceField, self.fields["nurse"]).queryset = nurses()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not all(data.get(name) for name in ("date", "start_time", "duration")):
             return data
         start = in_ist(data["date"], data["start_time"])

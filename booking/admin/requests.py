@@ -8,9 +8,10 @@ or booking/privacy.py. Who may do what is asked of permissions.py.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import formats, timezone
@@ -43,6 +44,9 @@ from booking.references import reference_from_typed
 from booking.triage import format_wait, is_overdue
 from uhapo.phone import InvalidPhone, display_phone, parse_indian_mobile
 
+if TYPE_CHECKING:
+    from django_stubs_ext import FieldsetSpec, StrOrPromise
+
 WAITING_STATUSES = (Status.NEW, Status.CONTACTED)
 SHORT_TIME_OF_DAY = {
     "morning": _("morning"),
@@ -61,7 +65,7 @@ def _phone_link(e164: str) -> str:
     return format_html('<a href="tel:{}">{}</a>', e164, display_phone(e164))
 
 
-REQUEST_FIELDSETS = (
+REQUEST_FIELDSETS: FieldsetSpec = (
     (
         None,
         {
@@ -180,9 +184,7 @@ class VisitRequestAdmin(
     list_per_page = 50
     fieldsets = REQUEST_FIELDSETS
     # The workflow owns every field: changes go through the buttons, never the form.
-    readonly_fields = tuple(
-        name for _title, options in REQUEST_FIELDSETS for name in options["fields"]
-    )
+    readonly_fields = tuple(flatten_fieldsets(REQUEST_FIELDSETS))
     inlines = (RequestEventInline, MessageInline)
     actions = (
         "mark_contacted",
@@ -316,7 +318,7 @@ class VisitRequestAdmin(
             return None
 
     @admin.display(description=_("privacy notice version"))
-    def consent_version(self, obj: VisitRequest) -> str:
+    def consent_version(self, obj: VisitRequest) -> StrOrPromise:
         consent = self._consent(obj)
         return consent.notice_version if consent else _("No consent recorded")
 
