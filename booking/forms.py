@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
@@ -16,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from booking.models import Medicine, Recipient, Submitter, TimeOfDay, VisitRequest
 from booking.service_areas import area_serving
 from uhapo.phone import InvalidPhone, display_phone, parse_indian_mobile
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_DAYS_AHEAD = 60
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -71,7 +74,9 @@ class PhoneField(forms.CharField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
-def _yes_no_field(label: str, required: str, help_text: str = "") -> forms.TypedChoiceField:
+def _yes_no_field(
+    label: StrOrPromise, required: StrOrPromise, help_text: StrOrPromise = ""
+) -> forms.TypedChoiceField:
     # Each question names itself in its error, so the summary's links differ.
     return forms.TypedChoiceField(
         label=label,
@@ -395,7 +400,8 @@ class VisitRequestForm(forms.Form):
         return date
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("website"):
             raise forms.ValidationError(
                 _("Something went wrong. Please call us to make the request."), code="honeypot"

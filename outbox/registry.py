@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from outbox.models import Message
 
 
@@ -31,7 +33,8 @@ def _always(message: Message) -> bool:
 @dataclass(frozen=True)
 class Kind:
     name: str
-    label: str
+    # Registered at start-up, so a lazy translation: label() reads it in the reader's language.
+    label: StrOrPromise
     render: Callable[[Message], Rendered]
     # False when the row is no longer worth sending (a reminder for a visit
     # that was moved or closed); such a row is cancelled, not sent.
