@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import get_language
 
 from content.models import Page
+
+if TYPE_CHECKING:
+    from content.models import NavigationPage
 
 # What navigation shows; the body is only ever loaded for the page being read.
 NAVIGATION_FIELDS = ("pk", "title", "slug", "summary", "parent_id", "order")
@@ -25,12 +29,12 @@ NAVIGATION_TEXT = ("title", "summary")
 class Section:
     """A main page and the sub-pages that follow it."""
 
-    page: Page
-    children: list[Page] = field(default_factory=list)
+    page: NavigationPage
+    children: list[NavigationPage] = field(default_factory=list)
 
 
 class Guide:
-    def __init__(self, pages: Iterable[Page]) -> None:
+    def __init__(self, pages: Iterable[NavigationPage]) -> None:
         """`pages` must be the published pages in `Page.Meta.ordering` order."""
         pages = list(pages)
         published = {page.pk for page in pages}
@@ -39,7 +43,7 @@ class Guide:
         # validation) is treated as a main page, so no published page can
         # drop out of the guide.
         roots = {page.pk for page in pages if page.parent_id not in published}
-        children: dict[int, list[Page]] = defaultdict(list)
+        children: dict[int, list[NavigationPage]] = defaultdict(list)
         for page in pages:
             if page.parent_id in roots:
                 children[page.parent_id].append(page)
@@ -62,23 +66,23 @@ class Guide:
             Page.objects.published().only(*NAVIGATION_FIELDS).in_language(language, NAVIGATION_TEXT)
         )
 
-    def previous(self, page: Page) -> Page | None:
+    def previous(self, page: Page) -> NavigationPage | None:
         position = self._position.get(page.pk)
         if not position:  # first page, or not in the guide
             return None
         return self.reading_order[position - 1]
 
-    def next(self, page: Page) -> Page | None:
+    def next(self, page: Page) -> NavigationPage | None:
         position = self._position.get(page.pk)
         if position is None or position + 1 >= len(self.reading_order):
             return None
         return self.reading_order[position + 1]
 
-    def parent(self, page: Page) -> Page | None:
+    def parent(self, page: Page) -> NavigationPage | None:
         """The main page this page is shown under, if any."""
         if page.parent_id in self._roots:
             return self._by_pk[page.parent_id]
         return None
 
-    def children(self, page: Page) -> list[Page]:
+    def children(self, page: Page) -> list[NavigationPage]:
         return self._children.get(page.pk, [])

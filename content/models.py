@@ -1,4 +1,5 @@
 import datetime
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +26,24 @@ TRANSLATED_FIELDS = (
 def translation_languages() -> list[tuple[str, str]]:
     """The languages a page can be translated into: all but the default one."""
     return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+class ShownNavigation(TypedDict):
+    """What `in_language(language, ("title", "summary"))` adds to a page: enough for navigation."""
+
+    shown_title: str
+    shown_summary: str
+    shown_language: str
+
+
+class ShownText(ShownNavigation):
+    """What `in_language(language)` adds to a page: every translated field."""
+
+    shown_body: str
+    shown_reviewer: str
+    shown_last_reviewed: datetime.date
+    shown_next_review_due: datetime.date
+    shown_updated_at: datetime.datetime
 
 
 class PageQuerySet(models.QuerySet):
@@ -241,3 +260,11 @@ class PageTranslation(Reviewed):
             )
         if errors:
             raise ValidationError(errors)
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # Pages as in_language() returns them, for the code that reads their shown_* text.
+    NavigationPage = WithAnnotations[Page, ShownNavigation]
+    ShownPage = WithAnnotations[Page, ShownText]

@@ -7,7 +7,7 @@ of the caching in content/caching.py.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -22,8 +22,11 @@ from content.guide import Guide
 from content.models import Page
 from content.rendering import render_markdown
 
+if TYPE_CHECKING:
+    from content.models import NavigationPage, ShownPage
 
-def _breadcrumbs(*pages: Page) -> list[tuple[str, str, str]]:
+
+def _breadcrumbs(*pages: NavigationPage) -> list[tuple[str, str, str]]:
     """(name, url, lang) for each step; lang is set only where a title falls back to English."""
     language = get_language() or settings.LANGUAGE_CODE
     trail = [
@@ -41,7 +44,7 @@ def _breadcrumbs(*pages: Page) -> list[tuple[str, str, str]]:
 
 
 def _structured_data(
-    request: HttpRequest, page: Page, breadcrumbs: list[tuple[str, str, str]]
+    request: HttpRequest, page: ShownPage, breadcrumbs: list[tuple[str, str, str]]
 ) -> dict[str, Any]:
     """schema.org MedicalWebPage, so search engines show who reviewed the page and when."""
     return {
@@ -93,7 +96,7 @@ def guide(request: HttpRequest) -> HttpResponse:
 @reusable
 def page(request: HttpRequest, slug: str) -> HttpResponse:
     language = get_language() or settings.LANGUAGE_CODE
-    page = get_object_or_404(Page.objects.published().in_language(language), slug=slug)
+    page: ShownPage = get_object_or_404(Page.objects.published().in_language(language), slug=slug)
     guide = Guide.published(language)
     parent = guide.parent(page)
     breadcrumbs = _breadcrumbs(*([parent] if parent else []), page)
