@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING
 
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -10,19 +13,24 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from content.models import TRANSLATED_FIELDS, Page, PageTranslation
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # How far ahead "due soon" looks: enough time to book a clinician's review.
 REVIEW_DUE_SOON = datetime.timedelta(days=30)
 
 
 # A translation's own fields; the rest is its page's.
-TRANSLATION_FIELDS = ["language", *TRANSLATED_FIELDS]
+TRANSLATION_FIELDS = ("language", *TRANSLATED_FIELDS)
 
 
 class ReviewStatusFilter(admin.SimpleListFilter):
     title = _("review")
     parameter_name = "review"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin
+    ) -> list[tuple[str, StrOrPromise]]:
         return [
             ("overdue", _("Overdue")),
             ("soon", _("Due within 30 days")),
@@ -58,7 +66,7 @@ class ReviewedAdmin(SimpleHistoryAdmin):
     """A page or a translation: each has its own review dates."""
 
     @admin.display(description=_("review"), ordering="next_review_due")
-    def review_status(self, item: Page | PageTranslation) -> str:
+    def review_status(self, item: Page | PageTranslation) -> StrOrPromise:
         today = timezone.localdate()
         if item.review_overdue(today):
             return format_html("<strong>{}</strong>", _("Overdue"))

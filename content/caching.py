@@ -29,7 +29,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import Any, Protocol, cast
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -122,12 +122,18 @@ def _read_version() -> GuideVersion:
     return version
 
 
+class _KeepsGuideVersion(Protocol):
+    """A request guide_version() has answered once already."""
+
+    _content_guide_version: GuideVersion
+
+
 def guide_version(request: HttpRequest) -> GuideVersion:
     # condition() asks for the ETag and for Last-Modified separately; keep the
     # answer on the request so one lookup serves both.
-    version = getattr(request, "_content_guide_version", None)
+    version: GuideVersion | None = getattr(request, "_content_guide_version", None)
     if version is None:
-        version = request._content_guide_version = _read_version()
+        version = cast(_KeepsGuideVersion, request)._content_guide_version = _read_version()
     return version
 
 

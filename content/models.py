@@ -86,6 +86,9 @@ class Reviewed(models.Model):
 
     last_reviewed: datetime.date
     next_review_due: datetime.date
+    # Not a field: set before save(), django-simple-history writes it as the
+    # history entry's reason (content.seeding says where a text came from).
+    _change_reason: str
 
     class Meta:
         abstract = True
@@ -184,7 +187,7 @@ class Page(Reviewed):
         if self.parent_id is not None:
             if self.pk is not None and self.parent_id == self.pk:
                 errors["parent"] = ValidationError(_("A page cannot be its own parent."))
-            elif self.parent.parent_id is not None:
+            elif self.parent is not None and self.parent.parent_id is not None:
                 errors["parent"] = ValidationError(
                     _("Choose a main page: sub-pages cannot have sub-pages of their own.")
                 )

@@ -211,9 +211,9 @@ def load_guide(texts: Iterable[SeedText] | None = None) -> LoadReport:
                 if text.parent and parent is None:
                     report.left_out.append(key)  # its parent was deleted or renamed
                     continue
-                page = Page(slug=text.slug, body=text.body, **{**text.fields, "parent": parent})
-                _save(page, text)
-                pages[page.slug] = page
+                new_page = Page(slug=text.slug, body=text.body, **{**text.fields, "parent": parent})
+                _save(new_page, text)
+                pages[new_page.slug] = new_page
                 report.created.append(key)
                 continue
             page = pages.get(text.slug)

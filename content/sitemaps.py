@@ -34,7 +34,7 @@ class PageSitemap(Sitemap):
         # A page without a translation shows English under /hi/ or /mr/:
         # it is not a page in that language, so it is not listed as one.
         written_in = {settings.LANGUAGE_CODE} | {t.language for t in item.translations.all()}
-        return [code for code in self._languages() if code in written_in]
+        return [code for code in super().get_languages_for_item(item) if code in written_in]
 
     def lastmod(self, obj: Page) -> datetime.datetime:
         return max([obj.updated_at, *(t.updated_at for t in obj.translations.all())])
