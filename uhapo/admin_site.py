@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.signals import user_login_failed
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
@@ -27,6 +27,12 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
     same, so a guessed password is never confirmed by a request for the
     code; a wrong code counts as a failed login for the lockout.
     """
+
+    # django-otp has no type hints, so the two attributes of Django's
+    # AuthenticationForm that clean() changes are declared here: the account
+    # the password matched, and the posted data (the login view binds request.POST).
+    user_cache: AbstractBaseUser | None
+    data: QueryDict
 
     otp_token = forms.CharField(
         required=False,

@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import copy
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.utils import log
+from django.utils.safestring import SafeString, mark_safe
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 from uhapo.logging import WITHHELD, redact, without_exception_text
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Request headers a report may show: none of them carries a family's details.
 SAFE_META = frozenset(
@@ -60,13 +64,18 @@ class PatientSafeReporterFilter(SafeExceptionReporterFilter):
             return super().get_traceback_frame_variables(request, tb_frame)
         return []
 
+    # Django asks these two with the reporter's request, which is None for an
+    # error outside a request, and answers {} for that; so does this filter.
+
     def get_safe_cookies(self, request: HttpRequest | None) -> dict[str, Any]:
-        if not self.is_active(request):
+        if request is not None and not self.is_active(request):
             return super().get_safe_cookies(request)
         return {}
 
     def get_safe_request_meta(self, request: HttpRequest | None) -> dict[str, Any]:
-        if not self.is_active(request) or not hasattr(request, "META"):
+        if request is None:
+            return {}
+        if not self.is_active(request):
             return super().get_safe_request_meta(request)
         return {key: value for key, value in request.META.items() if key in SAFE_META}
 
@@ -98,21 +107,24 @@ class PatientSafeExceptionReporter(ExceptionReporter):
             data["request_GET_items"] = [(key, WITHHELD) for key in self.request.GET]
             data["request_FILES_items"] = [(key, WITHHELD) for key in self.request.FILES]
             request = self.request
-            data["request_insecure_uri"] = (
-                f"{request.scheme}://{request._get_raw_host()}{request.path}"
-            )
+            # The host without get_host()'s ALLOWED_HOSTS check, so that a DisallowedHost
+            # can be reported too; django-stubs leaves this private method out.
+            raw_host = request._get_raw_host()  # type: ignore[attr-defined]
+            data["request_insecure_uri"] = f"{request.scheme}://{raw_host}{request.path}"
         return data
 
-    def get_traceback_text(self) -> str:
+    def get_traceback_text(self) -> SafeString:
         return self._redacted(super().get_traceback_text())
 
-    def get_traceback_html(self) -> str:
+    def get_traceback_html(self) -> SafeString:
         return self._redacted(super().get_traceback_html())
 
-    def _redacted(self, text: str) -> str:
+    def _redacted(self, text: SafeString) -> SafeString:
         if not self.filter.is_active(self.request):
             return text
-        return redact(without_exception_text(text, self.exc_value))
+        # Redaction only puts bracketed placeholders and exception type names in
+        # place of text, so the page Django rendered (and escaped) stays as safe.
+        return mark_safe(redact(without_exception_text(text, self.exc_value)))  # noqa: S308
 
 
 class AdminEmailHandler(log.AdminEmailHandler):
@@ -129,6 +141,8 @@ class AdminEmailHandler(log.AdminEmailHandler):
             record.msg, record.args = without_exception_text(record.getMessage(), exc), None
         super().emit(record)
 
-    def send_mail(self, subject: str, message: str, *args: Any, **kwargs: Any) -> None:
+    def send_mail(
+        self, subject: StrOrPromise, message: StrOrPromise, *args: Any, **kwargs: Any
+    ) -> None:
         kwargs["html_message"] = None
-        super().send_mail(redact(subject), redact(message), *args, **kwargs)
+        super().send_mail(redact(str(subject)), redact(str(message)), *args, **kwargs)

@@ -9,10 +9,13 @@ the SDK fills the parameters into the query text.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from uhapo.logging import WITHHELD, redact, without_exception_text
+
+if TYPE_CHECKING:
+    from sentry_sdk.types import Event, Hint
 
 # Request headers an event may keep (lower case): none of them carries a family's details.
 SAFE_HEADERS = frozenset(
@@ -71,7 +74,7 @@ def _scrubbed(value: Any, exc: BaseException | None) -> Any:
     return value
 
 
-def before_send(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
+def before_send(event: Event, hint: Hint) -> Event | None:
     if "request" in event:
         event["request"] = _safe_request(event["request"])
     for exception in (event.get("exception") or {}).get("values") or []:
