@@ -9,10 +9,11 @@ language chooses its own order and punctuation.
 from __future__ import annotations
 
 import datetime
+from typing import TypeVar
 
 from django import template
 from django.utils import formats
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # in Django, not in django-stubs
 from django.utils.translation import pgettext, pgettext_lazy
 
 register = template.Library()
@@ -35,7 +36,10 @@ PARTS_OF_DAY = (
 )
 
 
-def _local(value: datetime.date) -> datetime.date:
+_Day = TypeVar("_Day", bound=datetime.date)
+
+
+def _local(value: _Day) -> _Day:
     return template_localtime(value) if isinstance(value, datetime.datetime) else value
 
 
