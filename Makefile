@@ -14,7 +14,7 @@ TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-test-only-secret-key-4d1f9e8
 	DJANGO_SECURE_SSL_REDIRECT=false UHAPO_VAR_DIR=$${UHAPO_VAR_DIR:-$(CURDIR)/var/test}
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format worker beat bench drills demo-data css clean
+.PHONY: help run test lint typecheck format worker beat bench drills demo-data css clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -46,6 +46,10 @@ test: $(STAMP_DEV) ## Run the whole test suite (honours DATABASE_URL and CELERY_
 lint: $(STAMP_DEV) ## ruff check and ruff format --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The django-stubs plugin loads the settings; with debug on they need no secret key.
+typecheck: $(STAMP_DEV) ## mypy (django-stubs, celery-types) over every app, as configured in pyproject.toml
+	DJANGO_DEBUG=true $(BIN)/mypy
 
 format: $(STAMP_DEV) ## Fix what ruff can fix and format the code
 	$(BIN)/ruff check --fix .
