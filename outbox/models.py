@@ -35,7 +35,7 @@ class Message(models.Model):
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     subject_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("subject_type", "subject_id")
-    kind = models.CharField(_("kind"), max_length=10)
+    kind = models.CharField(_("kind"), max_length=32)
     channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
     audience = models.CharField(_("to whom"), max_length=11)
     # Bumped by the subject when what the message announces changes (a visit
