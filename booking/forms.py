@@ -156,11 +156,13 @@ class VisitRequestForm(forms.Form):
     message_recipient = forms.ChoiceField(
         label=_("Who should get our messages?"),
         choices=Recipient.choices,
-        initial=Recipient.PATIENT,
+        # Nothing chosen beforehand: left alone, the answer follows who fills
+        # in the form (see clean()), which a pre-ticked choice would hide.
         required=False,
         widget=forms.RadioSelect,
         help_text=_(
-            "Only if you are helping the patient. We send a text message and, if you gave one, an email."
+            "Only if you are helping the patient. If you choose nothing here, both of you "
+            "get them. We send a text message and, if you gave one, an email."
         ),
     )
 
@@ -442,6 +444,7 @@ class VisitRequestForm(forms.Form):
                     "caregiver_name",
                     forms.ValidationError(_("Please enter your full name."), code="not_a_name"),
                 )
+            # Left unanswered: the helper asked, so the helper hears back too.
             if not data.get("message_recipient"):
                 data["message_recipient"] = Recipient.BOTH
         elif data.get("submitted_by") == Submitter.PATIENT:
