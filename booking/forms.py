@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 MAX_DAYS_AHEAD = 60
+# A name has at least this many letters: a lone initial, a dot or a row of
+# emoji is not a name a nurse can ask for at the door.
+MIN_NAME_LETTERS = 2
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
@@ -31,6 +34,12 @@ def _reject_control_characters(value: str) -> None:
         raise forms.ValidationError(
             _("Please remove the unusual characters from this answer."), code="control"
         )
+
+
+def _too_few_letters(name: str) -> bool:
+    # isalpha(), not [A-Za-z]: Devanagari consonants and vowels are letters
+    # (its vowel signs are not, so राम counts two).
+    return sum(ch.isalpha() for ch in name) < MIN_NAME_LETTERS
 
 
 def _reject_markup(value: str) -> None:
@@ -152,11 +161,13 @@ class VisitRequestForm(forms.Form):
     message_recipient = forms.ChoiceField(
         label=_("Who should get our messages?"),
         choices=Recipient.choices,
-        initial=Recipient.PATIENT,
+        # Nothing chosen beforehand: left alone, the answer follows who fills
+        # in the form (see clean()), which a pre-ticked choice would hide.
         required=False,
         widget=forms.RadioSelect,
         help_text=_(
-            "Only if you are helping the patient. We send a text message and, if you gave one, an email."
+            "Only if you are helping the patient. If you choose nothing here, both of you "
+            "get them. We send a text message and, if you gave one, an email."
         ),
     )
 
@@ -375,14 +386,31 @@ class VisitRequestForm(forms.Form):
             )
         return pin
 
+    def clean_patient_name(self) -> str:
+        name = self.cleaned_data["patient_name"]
+        if _too_few_letters(name):
+            raise forms.ValidationError(
+                _("Please enter the patient's full name, as on the prescription."),
+                code="not_a_name",
+            )
+        return name
+
     def clean_patient_birth_year(self) -> int:
         year = self.cleaned_data["patient_birth_year"]
         this_year = self._today().year
-        if not 1900 <= year <= this_year:
+        # Someone having immunotherapy was not born this year: a slip of the
+        # keyboard, or today's date typed in the wrong box.
+        if year >= this_year:
+            raise forms.ValidationError(
+                _("Please check the patient's year of birth: it should be before %(year)d."),
+                code="too_recent",
+                params={"year": this_year},
+            )
+        if year < 1900:
             raise forms.ValidationError(
                 _("Enter a year between 1900 and %(year)d."),
                 code="range",
-                params={"year": this_year},
+                params={"year": this_year - 1},
             )
         return year
 
@@ -415,6 +443,14 @@ class VisitRequestForm(forms.Form):
             for name, message in required.items():
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, forms.ValidationError(message, code="required"))
+            # Checked here, not in clean_caregiver_name: a patient's stray
+            # answer in the helper's section is dropped, not refused.
+            if data.get("caregiver_name") and _too_few_letters(data["caregiver_name"]):
+                self.add_error(
+                    "caregiver_name",
+                    forms.ValidationError(_("Please enter your full name."), code="not_a_name"),
+                )
+            # Left unanswered: the helper asked, so the helper hears back too.
             if not data.get("message_recipient"):
                 data["message_recipient"] = Recipient.BOTH
         elif data.get("submitted_by") == Submitter.PATIENT:

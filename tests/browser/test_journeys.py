@@ -127,7 +127,7 @@ def test_a_caregiver_books_for_a_parent_with_the_keyboard_alone(page):
     type_into(page, "How are you related to the patient?", "son")
     type_into(page, "Your mobile number", "+91 98200 54321")
     type_into(page, "Your email (optional)", "son@example.com")
-    tab_to(page, "The patient")  # the checked choice of "Who should get our messages?"
+    tab_to(page, "The patient")  # the first choice of "Who should get our messages?"
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     assert page.get_by_label("Both of us").is_checked()
