@@ -1,7 +1,8 @@
 """What the drills in bench/drills/ share: the stack with provider stand-ins, a
 browser-like client for the booking form, and the checks on the database.
 
-Each drill uses the database uhapo_drill (created fresh, dropped at the end),
+Each drill uses the database uhapo_drill (created fresh, dropped at the end;
+BENCH_DRILL_NAME=x makes it uhapo_x, for two people sharing one PostgreSQL),
 its own redis-server and its own gunicorn, worker and beat; run one drill at
 a time.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import http.cookies
+import os
 import re
 import statistics
 import sys
@@ -143,7 +145,7 @@ def drill_stack(
     smtp = SmtpSink(smtp_delay).start()
     sms = SmsSink(sms_delay).start()
     stack = Stack(
-        "drill",
+        os.environ.get("BENCH_DRILL_NAME", "drill"),
         extra_env={
             **smtp.env(),
             **sms.env(),
@@ -256,6 +258,29 @@ def message_statuses() -> dict[str, int]:
         .values_list("status")
         .annotate(n=Count("pk"))
         .values_list("status", "n")
+    )
+
+
+def worker_health(stack: Stack, key: str = "worker") -> dict[str, Any]:
+    """Is the worker this stack started still running, and what did it log about the broker?"""
+    proc = stack.procs.get(key)
+    path = stack.workdir / f"{key}.log"
+    log = path.read_text(errors="replace") if path.exists() else ""
+    return {
+        "alive": proc is not None and proc.poll() is None,
+        "exit status": None if proc is None else proc.poll(),
+        "connections lost": log.count("Connection to broker lost"),
+        "connected": log.count("Connected to redis"),
+        "unrecoverable errors": log.count("Unrecoverable error"),
+    }
+
+
+def worker_summary(health: dict[str, Any]) -> str:
+    state = "alive" if health["alive"] else f"EXITED (status {health['exit status']})"
+    return (
+        f"worker: {state}; lost the broker {health['connections lost']} time(s), connected "
+        f"{health['connected']} time(s); 'Unrecoverable error' in its log "
+        f"{health['unrecoverable errors']} time(s)"
     )
 
 

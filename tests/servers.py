@@ -3,6 +3,7 @@ an SMTP server (aiosmtpd), an HTTP SMS provider and a Sentry ingest endpoint."""
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import socket
@@ -22,14 +23,23 @@ def free_port() -> int:
 
 
 class SmtpSink:
-    """An SMTP server on 127.0.0.1 that keeps every message it receives."""
+    """An SMTP server on 127.0.0.1 that keeps every message it receives. It can
+    be told to hang on the next messages, to hold a send in the middle."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.hang_next = 0
+        self.hanging = threading.Event()  # set while a message is held
+        self.release = threading.Event()
         self.port = free_port()
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        if self.hang_next:
+            self.hang_next -= 1
+            self.hanging.set()
+            # In a thread, so the server's event loop keeps serving others.
+            await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 60)
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
@@ -38,6 +48,7 @@ class SmtpSink:
         return self
 
     def stop(self) -> None:
+        self.release.set()
         self._controller.stop()
 
     def wait_for(self, count: int, timeout: float = 10) -> list[EmailMessage]:

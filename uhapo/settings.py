@@ -384,6 +384,15 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Worker and beat reconnect for as long as Redis is away: Celery's default
+# gives up after 100 attempts (about 48 minutes) and the process exits.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Losing Redis while a task ran ended the worker: see uhapo/worker.py.
+CELERY_WORKER_CONSUMER = "uhapo.worker:Consumer"
+# A send under way when Redis goes finishes (its row is marked sent in
+# PostgreSQL) rather than being cut off mid-send; Celery 6 will change this default.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

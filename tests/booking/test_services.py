@@ -1,4 +1,4 @@
-"""The request workflow and the outbox, through booking.services."""
+"""The request workflow (booking.workflow) and the outbox it asks to send."""
 
 from __future__ import annotations
 

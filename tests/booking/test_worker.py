@@ -25,7 +25,13 @@ from django.db import connection
 
 from booking.models import MessageKind, VisitRequest
 from outbox.models import Channel, Message, MessageStatus
-from tests.factories import ServiceAreaFactory, caregiver_form_data, form_data
+from tests.factories import (
+    MessageFactory,
+    ServiceAreaFactory,
+    VisitRequestFactory,
+    caregiver_form_data,
+    form_data,
+)
 from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -181,7 +187,7 @@ def start_web(ctx) -> str:
     return f"http://127.0.0.1:{port}"
 
 
-def start_worker(ctx, *, beat: bool) -> subprocess.Popen:
+def start_worker(ctx, *, beat: bool, concurrency: int = 1) -> subprocess.Popen:
     log = open(ctx["tmp"] / "worker.log", "ab")  # noqa: SIM115
     args = [
         str(BIN / "celery"),
@@ -190,7 +196,7 @@ def start_worker(ctx, *, beat: bool) -> subprocess.Popen:
         "worker",
         "--loglevel=INFO",
         "--concurrency",
-        "1",
+        str(concurrency),
         "--pool",
         "prefork",
         "-n",
@@ -299,6 +305,53 @@ def test_a_worker_killed_mid_send_loses_nothing_and_the_provider_sees_one_key(st
     wait_until(lambda: Message.objects.get(pk=sms_row.pk).status == MessageStatus.SENT, timeout=90)
     assert len(stack["sms"].received) == 2  # the crash forced one resend...
     assert stack["sms"].distinct_keys() == {str(sms_row.idempotency_key)}  # ...of one message
+
+
+def enqueue(ctx, message_ids: list[int]) -> None:
+    """Hand rows to the stack's Redis, as the web does after its commit."""
+    from outbox.tasks import deliver_messages
+    from uhapo.celery import app
+
+    with app.connection_for_write(ctx["redis"].url) as conn:
+        deliver_messages.apply_async((message_ids,), connection=conn)
+
+
+def test_the_worker_outlives_redis_stopping_in_the_middle_of_a_send(stack):
+    """Redis stopping while a task is unacknowledged does not end the worker (issue 13)."""
+    area = ServiceAreaFactory()
+    first, second = (
+        MessageFactory(
+            request=visit_request,
+            channel=Channel.EMAIL,
+            recipient=visit_request.patient_email,
+        )
+        for visit_request in VisitRequestFactory.create_batch(2, service_area=area)
+    )
+    smtp, redis = stack["smtp"], stack["redis"]
+    smtp.hang_next = 1
+    # Two processes: one busy with the send, so the consumer has a BRPOP
+    # waiting for the next task when Redis goes (the case that crashed).
+    worker = start_worker(stack, beat=False, concurrency=2)
+    log = stack["tmp"] / "worker.log"
+    enqueue(stack, [first.pk])
+    assert smtp.hanging.wait(60)
+    redis.stop()
+    # The consumer either tries to reconnect or, with the bug, exits.
+    wait_until(lambda: worker.poll() is not None or b"Cannot connect to" in log.read_bytes())
+    assert worker.poll() is None, [
+        line for line in log.read_text().splitlines() if "CRITICAL" in line
+    ]
+
+    redis.start()
+    smtp.release.set()
+    enqueue(stack, [second.pk])  # consumed only if the worker reconnected
+    wait_until(
+        lambda: set(Message.objects.values_list("status", flat=True)) == {MessageStatus.SENT},
+        timeout=90,
+    )
+    assert worker.poll() is None
+    assert b"Unrecoverable error" not in log.read_bytes()
+    assert len({m["Message-ID"] for m in smtp.wait_for(2)}) == len(smtp.messages) == 2
 
 
 def test_task_arguments_carry_ids_only(stack):
