@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import contextlib
 
-from celery.utils.threads import bound_open_broker_sockets
+from celery.utils.threads import (  # type: ignore[attr-defined]  # celery-types lags Celery 5.7
+    bound_open_broker_sockets,
+)
 from celery.worker.consumer import Consumer as CeleryConsumer
 from kombu import Connection
 
@@ -49,10 +51,14 @@ def close_redis_channels(connection: Connection) -> None:
     if getattr(transport, "driver_type", None) != "redis":
         return
     bound_open_broker_sockets(connection, TEARDOWN_SOCKET_TIMEOUT)
-    ignored = connection.connection_errors + connection.channel_errors
-    for channel in list(transport.channels):
+    ignored: tuple[type[BaseException], ...] = (
+        *connection.connection_errors,
+        *connection.channel_errors,
+    )
+    # Virtual transports (Redis among them) keep their open channels here.
+    for channel in list(getattr(transport, "channels", ())):
         for _attempt in range(2):
             if channel.closed:
                 break
-            with contextlib.suppress(ignored):
+            with contextlib.suppress(*ignored):
                 channel.close()
