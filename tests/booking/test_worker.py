@@ -58,6 +58,15 @@ def wait_until(predicate, timeout: float = 30, interval: float = 0.1):
     raise AssertionError(f"condition not met within {timeout}s")
 
 
+def real_clock_env() -> dict[str, str]:
+    """The environment without libfaketime: CI's night run fakes the clock, and
+    redis-server and redis-cli hang under it. Redis keeps the real clock (its
+    TTLs are relative, so nothing depends on it agreeing with ours)."""
+    return {
+        k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")
+    }
+
+
 class Redis:
     def __init__(self, tmp: Path) -> None:
         self.port = free_port()
@@ -84,13 +93,7 @@ class Redis:
                 str(self.tmp),
             ],
             stdout=subprocess.DEVNULL,
-            # CI's night run fakes the clock with libfaketime, which redis-server
-            # cannot run under; the broker keeps the real clock (its TTLs are relative).
-            env={
-                k: v
-                for k, v in os.environ.items()
-                if k != "LD_PRELOAD" and not k.startswith("FAKETIME")
-            },
+            env=real_clock_env(),
         )
         wait_until(lambda: _port_open(self.port), timeout=10)
 
@@ -104,6 +107,8 @@ class Redis:
             ["redis-cli", "-p", str(self.port), "--raw", "LRANGE", "celery", "0", "-1"],
             capture_output=True,
             check=True,
+            env=real_clock_env(),
+            timeout=30,
         )
         return [line for line in out.stdout.splitlines() if line]
 
