@@ -65,7 +65,14 @@ def routes(visit_request: VisitRequest, kind: str) -> list[Route]:
 
 
 def _visit_request(message: Message) -> VisitRequest:
-    return VisitRequest.objects.select_related("nurse").get(pk=message.subject_id)
+    """The request a message is about, read once per message (the worker asks
+    whether it is still wanted, then renders it) and kept as its subject."""
+    subject = Message._meta.get_field("subject")
+    if subject.is_cached(message):
+        return message.subject  # type: ignore[return-value]
+    visit_request = VisitRequest.objects.select_related("nurse").get(pk=message.subject_id)
+    subject.set_cached_value(message, visit_request)
+    return visit_request
 
 
 def _context(message: Message, visit_request: VisitRequest) -> dict[str, Any]:
@@ -140,9 +147,7 @@ def still_wanted(message: Message) -> bool:
     """A confirmation or reminder for a visit that was moved or closed must not go out."""
     if message.kind not in SCHEDULE_KINDS:
         return True
-    visit_request = VisitRequest.objects.only("status", "schedule_version").get(
-        pk=message.subject_id
-    )
+    visit_request = _visit_request(message)
     return (
         visit_request.status == Status.SCHEDULED
         and visit_request.schedule_version == message.schedule_version

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from outbox import registry
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
@@ -90,6 +92,4 @@ class Message(models.Model):
         ]
 
     def __str__(self) -> str:
-        from outbox import registry
-
         return f"{registry.label(self.kind)} ({self.get_channel_display()})"

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from outbox.models import Channel, Message, MessageStatus
 from outbox.quiet_hours import sms_due_time
+from uhapo.celery import app
 
 logger = logging.getLogger(__name__)
 # Woken by name: the tasks module imports dispatch, never the other way round.
@@ -97,8 +98,6 @@ def enqueue_delivery(message_ids: list[int]) -> None:
     """Wake a worker for these rows. If the broker is down the rows stay
     pending in the database and the beat sweep sends them later, so a
     failure here is logged, never raised into the web request."""
-    from uhapo.celery import app
-
     task = app.tasks[DELIVER_TASK]  # registered by OutboxConfig.ready; a KeyError is a bug
     try:
         task.delay(message_ids)

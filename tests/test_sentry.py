@@ -8,10 +8,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
-import subprocess
-import sys
-from pathlib import Path
 from urllib.parse import urlencode
 from wsgiref.util import setup_testing_defaults
 
@@ -26,9 +22,8 @@ from booking.links import status_token
 from tests.error_urls import PATIENT, patient_details_in
 from tests.factories import VisitRequestFactory
 from tests.servers import SentryIngest
+from tests.subprocesses import run_manage
 from uhapo.sentry import SAFE_HEADERS, sentry_init
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -130,7 +125,6 @@ def test_a_logged_error_reaches_sentry_with_phone_and_email_redacted(sentry):
 def test_settings_start_sentry_from_the_environment():
     """SENTRY_DSN, SENTRY_ENVIRONMENT and RELEASE are all the configuration there is."""
     env = {
-        **os.environ,
         # Nothing listens there, and nothing is sent: no error happens.
         "SENTRY_DSN": "http://public@127.0.0.1:9/1",
         "SENTRY_ENVIRONMENT": "staging",
@@ -141,14 +135,7 @@ def test_settings_start_sentry_from_the_environment():
         "print(json.dumps([o['dsn'], o['environment'], o['release'], "
         "o['send_default_pii'], o['include_local_variables'], o['before_send'].__module__]))"
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_manage("shell", "-c", script, env=env, keep_django_env=True)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == [
         "http://public@127.0.0.1:9/1",

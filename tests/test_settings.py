@@ -2,26 +2,15 @@
 
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.subprocesses import run_manage
 
 
 def _check(env_overrides: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(env_overrides)
-    return subprocess.run(
-        [sys.executable, "manage.py", "check", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_manage("check", *args, env=env_overrides)
 
 
 def test_debug_off_without_secret_key_refuses_to_start():
@@ -76,28 +65,18 @@ def test_reports_the_database_vendor(capsys):
 
 
 def _hsts_header(extra_env: dict[str, str]) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(
-        {
-            "DJANGO_DEBUG": "false",
-            "DJANGO_SECRET_KEY": "production-like-" + "a1b2c3d4e5" * 6,
-            "DJANGO_ALLOWED_HOSTS": "testserver",
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            **extra_env,
-        }
-    )
+    env = {
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "production-like-" + "a1b2c3d4e5" * 6,
+        "DJANGO_ALLOWED_HOSTS": "testserver",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        **extra_env,
+    }
     script = (
         "from django.test import Client;"
         "print(Client().get('/robots.txt', secure=True)['Strict-Transport-Security'])"
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_manage("shell", "-c", script, env=env)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 

@@ -28,8 +28,8 @@ def misspelt(starting_pages) -> PageTranslation:
     translation = starting_pages["immunotherapy-at-home"].translations.get(language="mr")
     # update(), as the old text was never a version of its own in the history.
     PageTranslation.objects.filter(pk=translation.pk).update(
-        title=f"रिअॅक्शन {translation.title}",
-        summary=f"{translation.summary} रिअॅक्शन",
+        title=f"रि\u0905\u0945क्शन {translation.title}",
+        summary=f"{translation.summary} रि\u0905\u0945क्शन",
         body=translation.body.replace(RIGHT, WRONG),
     )
     translation.refresh_from_db()
