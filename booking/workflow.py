@@ -52,16 +52,39 @@ REMINDER_OFFSETS = {
 
 # Which moves the workflow allows; anything else is refused.
 TRANSITIONS: dict[str, set[str]] = {
+    # The family confirms the proposed day (-> new), or staff book it directly.
+    Status.PROPOSED: {
+        Status.NEW,
+        Status.CONTACTED,
+        Status.SCHEDULED,
+        Status.CANCELLED,
+        Status.DECLINED,
+    },
     Status.NEW: {Status.CONTACTED, Status.SCHEDULED, Status.CANCELLED, Status.DECLINED},
     Status.CONTACTED: {Status.SCHEDULED, Status.CANCELLED, Status.DECLINED},
-    Status.SCHEDULED: {Status.SCHEDULED, Status.COMPLETED, Status.CANCELLED, Status.DECLINED},
+    Status.SCHEDULED: {
+        Status.SCHEDULED,
+        Status.COMPLETED,
+        Status.NOT_GIVEN,
+        Status.NO_SHOW,
+        Status.CANCELLED,
+        Status.DECLINED,
+    },
     Status.COMPLETED: set(),
     Status.CANCELLED: set(),
     Status.DECLINED: set(),
+    Status.NOT_GIVEN: set(),
+    Status.NO_SHOW: set(),
 }
 
 
-CLOSED_STATUSES = (Status.COMPLETED, Status.CANCELLED, Status.DECLINED)
+CLOSED_STATUSES = (
+    Status.COMPLETED,
+    Status.CANCELLED,
+    Status.DECLINED,
+    Status.NOT_GIVEN,
+    Status.NO_SHOW,
+)
 
 
 class TransitionNotAllowed(ValidationError):
