@@ -110,6 +110,7 @@ def record_event(
     actor: User | None,
     actor_label: str,
     note: str = "",
+    changes: Mapping[str, list[Any]] | None = None,
 ) -> RequestEvent:
     return RequestEvent.objects.create(
         request=visit_request,
@@ -118,6 +119,7 @@ def record_event(
         actor=actor,
         actor_label=actor_label,
         note=note,
+        changes=dict(changes or {}),
     )
 
 
@@ -147,6 +149,7 @@ def move_status(
     actor: User | None,
     actor_label: str,
     note: str = "",
+    changes: Mapping[str, list[Any]] | None = None,
 ) -> str:
     """Check the move is allowed, set the status and log it. Returns the old status."""
     from_status = visit_request.status
@@ -166,8 +169,20 @@ def move_status(
         actor=actor,
         actor_label=actor_label,
         note=note,
+        changes=changes,
     )
     return from_status
+
+
+def refuse_before_start(visit_request: VisitRequest) -> None:
+    """Refuse to close a visit as having taken place before it starts (and its reminders)."""
+    start = visit_request.scheduled_start
+    if start is not None and start > timezone.now():
+        raise ValidationError(
+            _("This visit starts at %(start)s: it cannot be completed before it starts.")
+            % {"start": timezone.localtime(start).strftime("%d %b %Y %H:%M")},
+            code="before_start",
+        )
 
 
 def locked(visit_request: VisitRequest) -> VisitRequest:
@@ -390,8 +405,9 @@ def visit_request_schedule(
 def visit_request_complete(
     *, visit_request: VisitRequest, actor: User, note: str = ""
 ) -> VisitRequest:
-    """Close a visit that took place."""
+    """Close a visit that took place (never before its start)."""
     visit_request = locked(visit_request)
+    refuse_before_start(visit_request)
     move_status(
         visit_request,
         Status.COMPLETED,
