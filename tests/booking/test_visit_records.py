@@ -118,7 +118,9 @@ def test_a_visit_is_recorded_once(nurse):
     visit_record_save(visit_request=visit, data=given_dose(), actor=nurse)
     with pytest.raises(RecordRefused) as refused:
         visit_record_save(visit_request=visit, data=given_dose(), actor=nurse)
-    assert "Only a scheduled visit can be recorded" in refused.value.message_dict[NON_FIELD_ERRORS][0]
+    assert (
+        "Only a scheduled visit can be recorded" in refused.value.message_dict[NON_FIELD_ERRORS][0]
+    )
     assert VisitRecord.objects.count() == 1
     assert visit.events.count() == 1
 
