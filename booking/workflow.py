@@ -110,7 +110,9 @@ def record_event(
     actor: User | None,
     actor_label: str,
     note: str = "",
+    changes: Mapping[str, tuple[Any, Any] | list[Any]] | None = None,
 ) -> RequestEvent:
+    """Append to the request's log; `changes` is {field: (old, new)}, JSON-ready values."""
     return RequestEvent.objects.create(
         request=visit_request,
         from_status=from_status,
@@ -118,6 +120,7 @@ def record_event(
         actor=actor,
         actor_label=actor_label,
         note=note,
+        changes={name: list(pair) for name, pair in (changes or {}).items()},
     )
 
 
