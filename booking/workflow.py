@@ -150,6 +150,7 @@ def move_status(
     actor: User | None,
     actor_label: str,
     note: str = "",
+    changes: Mapping[str, tuple[Any, Any] | list[Any]] | None = None,
 ) -> str:
     """Check the move is allowed, set the status and log it. Returns the old status."""
     from_status = visit_request.status
@@ -169,6 +170,7 @@ def move_status(
         actor=actor,
         actor_label=actor_label,
         note=note,
+        changes=changes,
     )
     return from_status
 
