@@ -60,7 +60,7 @@ class CourseViewsMixin(VisitRequestAdminMixin):
             add("course", _("Start a course of treatment"))
         add("correct", _("Correct details"))
         if change_requests.open_change_request(obj):
-            add("change", _("Answer the request to move"))
+            add("move_answer", _("Answer the request to move"))
         return buttons
 
     def get_urls(self) -> list:
@@ -73,7 +73,9 @@ class CourseViewsMixin(VisitRequestAdminMixin):
             path("<int:pk>/patient/", wrap(self.patient_view), name=f"{prefix}_patient"),
             path("<int:pk>/course/", wrap(self.course_view), name=f"{prefix}_course"),
             path("<int:pk>/correct/", wrap(self.correct_view), name=f"{prefix}_correct"),
-            path("<int:pk>/change/", wrap(self.change_view_answer), name=f"{prefix}_change"),
+            path(
+                "<int:pk>/move-request/", wrap(self.move_answer_view), name=f"{prefix}_move_answer"
+            ),
             *super().get_urls(),
         ]
 
@@ -194,7 +196,7 @@ class CourseViewsMixin(VisitRequestAdminMixin):
             submit_label=_("Save the corrections"),
         )
 
-    def change_view_answer(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def move_answer_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = self._triage_request(request, pk)
         change = change_requests.open_change_request(obj)
         if change is None:
