@@ -213,3 +213,23 @@ def test_the_course_page_lists_its_visits_cycle_by_cycle(coordinator_client):
     page = coordinator_client.get(f"/admin/care/course/{course.pk}/change/")
     assert page.status_code == 200
     assert page.content.decode().count("UH-TEST-") >= 2
+
+
+def test_the_admin_home_counts_what_needs_someone_now(coordinator_client):
+    VisitRequestFactory(status=Status.NEW)
+    course = CourseFactory()
+    VisitRequestFactory(status=Status.PROPOSED, course=course, patient=course.patient)
+
+    page = coordinator_client.get("/admin/")
+
+    counts = {item["label"]: item["count"] for item in page.context["counts"]}
+    assert counts["New requests"] == 1
+    assert counts["Course visits due to book"] == 1
+    assert counts["Failed messages"] == 0
+    assert "Needs someone now" in page.content.decode()
+
+
+def test_a_nurse_does_not_get_the_coordinators_counts(nurse_client):
+    page = nurse_client.get("/admin/")
+    assert page.status_code == 200
+    assert "Needs someone now" not in page.content.decode()
