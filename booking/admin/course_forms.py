@@ -28,7 +28,7 @@ class MatchPatientForm(forms.Form):
     def __init__(self, *args: Any, candidates: list[Candidate], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.candidates = {str(c.patient.pk): c for c in candidates}
-        choices = [
+        choices: list[tuple[str, Any]] = [
             (
                 pk,
                 _("%(patient)s, %(phone)s (%(reasons)s)")

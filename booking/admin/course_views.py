@@ -81,7 +81,7 @@ class CourseViewsMixin(VisitRequestAdminMixin):
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> Any:
         extra_context = {**(extra_context or {}), "can_triage": can_triage(request.user)}
-        return super().changelist_view(request, extra_context)  # type: ignore[misc]
+        return super().changelist_view(request, extra_context)
 
     # -- helpers
 
