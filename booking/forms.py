@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from booking.form_errors import ErrorSummaryMixin
 from booking.models import Medicine, Recipient, Submitter, TimeOfDay, VisitRequest
 from booking.service_areas import area_serving
 from uhapo.phone import InvalidPhone, display_phone, parse_indian_mobile
@@ -97,7 +98,7 @@ def _yes_no_field(
     )
 
 
-class VisitRequestForm(forms.Form):
+class VisitRequestForm(ErrorSummaryMixin, forms.Form):
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
     # A field people never see; bots fill it in.
     website = forms.CharField(required=False, label=_("Leave this empty"))
@@ -473,18 +474,3 @@ class VisitRequestForm(forms.Form):
             for k, v in self.cleaned_data.items()
             if k in model_fields and k != "submission_token"
         }
-
-    @property
-    def error_summary(self) -> list[tuple[str, str]]:
-        """(anchor, message) pairs for the summary at the top of the page."""
-        items: list[tuple[str, str]] = []
-        for name, errors in self.errors.items():
-            if name == "__all__":
-                items += [("", str(e)) for e in errors]
-                continue
-            field = self[name]
-            anchor = field.auto_id
-            if isinstance(field.field.widget, forms.RadioSelect):
-                anchor = f"{anchor}_0"
-            items += [(anchor, str(e)) for e in errors]
-        return items

@@ -110,8 +110,9 @@ def record_event(
     actor: User | None,
     actor_label: str,
     note: str = "",
-    changes: Mapping[str, list[Any]] | None = None,
+    changes: Mapping[str, tuple[Any, Any] | list[Any]] | None = None,
 ) -> RequestEvent:
+    """Append to the request's log; `changes` is {field: (old, new)}, JSON-ready values."""
     return RequestEvent.objects.create(
         request=visit_request,
         from_status=from_status,
@@ -119,7 +120,7 @@ def record_event(
         actor=actor,
         actor_label=actor_label,
         note=note,
-        changes=dict(changes or {}),
+        changes={name: list(pair) for name, pair in (changes or {}).items()},
     )
 
 
@@ -149,7 +150,7 @@ def move_status(
     actor: User | None,
     actor_label: str,
     note: str = "",
-    changes: Mapping[str, list[Any]] | None = None,
+    changes: Mapping[str, tuple[Any, Any] | list[Any]] | None = None,
 ) -> str:
     """Check the move is allowed, set the status and log it. Returns the old status."""
     from_status = visit_request.status
@@ -405,9 +406,14 @@ def visit_request_schedule(
 def visit_request_complete(
     *, visit_request: VisitRequest, actor: User, note: str = ""
 ) -> VisitRequest:
-    """Close a visit that took place (never before its start)."""
+    """Close a one-off visit that took place (never before its start), recording nothing."""
     visit_request = locked(visit_request)
     refuse_before_start(visit_request)
+    if visit_request.course_id is not None:
+        raise ValidationError(
+            _("A visit in a course is closed by recording it, so the next cycle is proposed."),
+            code="course_visit",
+        )
     move_status(
         visit_request,
         Status.COMPLETED,

@@ -132,8 +132,8 @@ class WorkflowViewsMixin(VisitRequestAdminMixin):
             add("contacted", _("Mark contacted"))
         if triage and Status.SCHEDULED in allowed:
             add("schedule", _("Reschedule") if obj.status == Status.SCHEDULED else _("Schedule"))
-        # A nurse records her visit instead (booking/admin/records.py).
-        if triage and Status.COMPLETED in allowed:
+        # A nurse, and any visit in a course, is recorded instead (booking/admin/records.py).
+        if triage and Status.COMPLETED in allowed and obj.course_id is None:
             add("complete", _("Mark completed"))
         if triage and Status.CANCELLED in allowed:
             add("cancel", _("Cancel"))

@@ -15,7 +15,7 @@ from booking.visit_records import RecordRefused, visit_record_save
 from care.models import VisitRecord
 from outbox.models import MessageStatus
 from tests.booking.visit_record_data import NOW, given_dose, ist, visit_to_record
-from tests.factories import MessageFactory, NurseFactory
+from tests.factories import CourseFactory, MessageFactory, NurseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +123,38 @@ def test_a_visit_is_recorded_once(nurse):
     )
     assert VisitRecord.objects.count() == 1
     assert visit.events.count() == 1
+
+
+def test_recording_a_visit_of_a_course_proposes_the_next_cycle(nurse):
+    course = CourseFactory()
+    visit = visit_to_record(nurse, course=course, patient=course.patient, cycle_number=2)
+    visit_record_save(visit_request=visit, data=given_dose(), actor=nurse)
+    proposed = visit.next_visit
+    assert (proposed.status, proposed.cycle_number) == (Status.PROPOSED, 3)
+    assert proposed.preferred_date == datetime.date(2026, 12, 23)  # 21 days after the dose
+
+
+def test_a_dose_not_given_proposes_the_same_cycle_again(nurse):
+    course = CourseFactory()
+    visit = visit_to_record(nurse, course=course, patient=course.patient, cycle_number=2)
+    data = given_dose(
+        outcome="not_given",
+        not_given_reason="Fever.",
+        batch_number="",
+        infusion_started_at=None,
+        infusion_ended_at=None,
+    )
+    visit_record_save(visit_request=visit, data=data, actor=nurse)
+    assert visit.next_visit.cycle_number == 2
+
+
+def test_mark_completed_leaves_a_visit_of_a_course_to_its_record(nurse):
+    """Completing it without a record would propose no next cycle."""
+    course = CourseFactory()
+    visit = visit_to_record(nurse, course=course, patient=course.patient, cycle_number=1)
+    with pytest.raises(ValidationError, match="closed by recording it"):
+        workflow.visit_request_complete(visit_request=visit, actor=nurse)
+    assert_nothing_saved(visit)
 
 
 # --- never before the visit starts ----------------------------------------------------------

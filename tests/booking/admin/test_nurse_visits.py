@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.test import Client
 
 from booking.models import AccessLog, MessageKind, Status
-from care.models import Course, Patient, Regimen, VisitRecord
+from care.models import Course, VisitRecord
 from outbox.models import MessageStatus
 from tests.auth import sign_in
 from tests.booking.admin.helpers import admin_url, flashes, ist, post_action
 from tests.booking.visit_record_data import given_dose_form, visit_to_record
-from tests.factories import MessageFactory
+from tests.factories import CourseFactory, MessageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,20 +21,7 @@ def reminder(visit):
 
 
 def course(notes: str = "") -> Course:
-    patient = Patient.objects.create(full_name="Testina Fictional", phone="+919820012345")
-    regimen = Regimen.objects.first()
-    assert regimen is not None  # seeded by care's migration 0002
-    return Course.objects.create(
-        patient=patient,
-        regimen=regimen,
-        interval_days=regimen.interval_days,
-        infusion_minutes=regimen.infusion_minutes,
-        planned_cycles=6,
-        hospital="Nowhere General Hospital",
-        oncologist="Dr Placeholder",
-        started_on=datetime.date(2026, 10, 1),
-        handover_notes=notes,
-    )
+    return CourseFactory(handover_notes=notes)
 
 
 # --- Record the visit ------------------------------------------------------------------------
@@ -125,6 +110,17 @@ def test_a_coordinator_cannot_mark_a_future_visit_completed(coordinator_client, 
     assert visit.status == Status.SCHEDULED
     queued.refresh_from_db()
     assert queued.status == MessageStatus.PENDING
+
+
+def test_a_visit_of_a_course_offers_coordinators_no_mark_completed(coordinator_client, nurse):
+    one_off = visit_to_record(nurse)
+    in_course = visit_to_record(nurse, course=course(), cycle_number=1)
+    buttons = coordinator_client.get(admin_url("change", one_off.pk)).context["workflow_buttons"]
+    assert {"record", "complete"} <= {b["name"] for b in buttons}
+    buttons = coordinator_client.get(admin_url("change", in_course.pk)).context["workflow_buttons"]
+    names = {b["name"] for b in buttons}
+    assert "record" in names
+    assert "complete" not in names
 
 
 def test_a_nurse_cannot_record_another_nurses_visit(nurse_client, other_nurse):
