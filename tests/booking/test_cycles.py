@@ -184,3 +184,19 @@ def test_proposed_and_confirmed_visits_are_due_to_book():
     )
     due = set(VisitRequest.objects.filter(cycles.due_to_book()))
     assert due == {proposed, other}
+
+
+def test_the_status_page_names_the_nurse_and_her_registration(client):
+    from care.models import NurseProfile
+
+    nurse = NurseFactory(first_name="Asha")
+    NurseProfile.objects.create(user=nurse, phone="+919800000001", registration_number="MNC-0000")
+    start = datetime.datetime(2026, 12, 9, 10, 0, tzinfo=IST)
+    visit = VisitRequestFactory(
+        status=Status.SCHEDULED,
+        nurse=nurse,
+        scheduled_start=start,
+        scheduled_end=start + datetime.timedelta(hours=2),
+    )
+    page = client.get(status_path(visit)).content.decode()
+    assert "Asha" in page and "MNC-0000" in page
