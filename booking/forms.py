@@ -11,6 +11,7 @@ from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import Medicine, Recipient, Submitter, TimeOfDay, VisitRequest
@@ -61,6 +62,20 @@ class TextField(forms.CharField):
             )
 
 
+class VisitDateInput(forms.DateInput):
+    """A date picker offering tomorrow to MAX_DAYS_AHEAD days ahead, as of the day it is shown."""
+
+    input_type = "date"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        today = timezone.localdate()
+        span = {
+            "min": (today + datetime.timedelta(days=1)).isoformat(),
+            "max": (today + datetime.timedelta(days=MAX_DAYS_AHEAD)).isoformat(),
+        }
+        return super().get_context(name, value, {**span, **(attrs or {})})
+
+
 class PhoneField(forms.CharField):
     """An Indian mobile number, returned in E.164 (+91XXXXXXXXXX)."""
 
@@ -100,7 +115,11 @@ def _yes_no_field(
 class VisitRequestForm(forms.Form):
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
     # A field people never see; bots fill it in.
-    website = forms.CharField(required=False, label=_("Leave this empty"))
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
     submitted_by = forms.ChoiceField(
         label=_("Who is filling in this form?"),
@@ -112,11 +131,13 @@ class VisitRequestForm(forms.Form):
     patient_name = TextField(
         label=_("Patient's full name"),
         max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
         help_text=_("As it appears on the prescription."),
         error_messages={"required": _("Enter the patient's full name.")},
     )
     patient_birth_year = forms.IntegerField(
         label=_("Patient's year of birth"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         help_text=_("For example 1958."),
         error_messages={
             "required": _("Enter the year the patient was born."),
@@ -132,6 +153,7 @@ class VisitRequestForm(forms.Form):
         label=_("Patient's email (optional)"),
         required=False,
         max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Enter an email address like name@example.com.")},
     )
 
@@ -197,6 +219,9 @@ class VisitRequestForm(forms.Form):
         label=_("PIN code"),
         max_length=6,
         min_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "postal-code", "pattern": "[0-9]{6}"}
+        ),
         help_text=_("6 digits."),
         error_messages={
             "required": _("Enter the 6-digit PIN code."),
@@ -250,7 +275,7 @@ class VisitRequestForm(forms.Form):
     preferred_date = forms.DateField(
         label=_("Preferred date"),
         help_text=_("Any day from tomorrow up to 60 days ahead."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=VisitDateInput,
         error_messages={
             "required": _("Enter the date you would like the visit."),
             "invalid": _("Enter a real date, for example 2026-12-03."),
@@ -281,27 +306,14 @@ class VisitRequestForm(forms.Form):
 
     CAREGIVER_FIELDS = ("caregiver_name", "caregiver_relationship", "caregiver_phone")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["patient_name"].widget.attrs["autocomplete"] = "name"
-        self.fields["patient_email"].widget.attrs["autocomplete"] = "email"
-        self.fields["patient_birth_year"].widget.attrs.update(
-            {"inputmode": "numeric", "autocomplete": "off"}
-        )
-        self.fields["pin_code"].widget.attrs.update(
-            {"inputmode": "numeric", "autocomplete": "postal-code", "pattern": "[0-9]{6}"}
-        )
-        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
-        tomorrow = self._today() + datetime.timedelta(days=1)
-        self.fields["preferred_date"].widget.attrs.update(
-            {
-                "min": tomorrow.isoformat(),
-                "max": (self._today() + datetime.timedelta(days=MAX_DAYS_AHEAD)).isoformat(),
-            }
-        )
-        self.helper = (
-            self._layout_helper()
-        )  # per form: crispy's Submit rewrites itself when rendered
+    # Every attribute a field shows is set on its class-level widget (the dates
+    # at rendering, by VisitDateInput), so a form costs only Django's copy of
+    # its fields; the layout is built only for a form that is shown.
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        # Per form: crispy's Submit rewrites itself when rendered.
+        return self._layout_helper()
 
     @staticmethod
     def _today() -> datetime.date:
