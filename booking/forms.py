@@ -112,6 +112,18 @@ def _yes_no_field(
     )
 
 
+class _CheckedOnly(dict):
+    """The class's fields, for a form that is checked and never shown.
+
+    Django gives each form a deep copy of its fields (BaseForm.__init__
+    copies `base_fields`) because showing a form may change them: crispy
+    adds CSS classes, `is-invalid` among them, to the widgets it renders.
+    Checking never changes a field, so its copy can be shallow."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
+        return dict(self)
+
+
 class VisitRequestForm(forms.Form):
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
     # A field people never see; bots fill it in.
@@ -309,6 +321,17 @@ class VisitRequestForm(forms.Form):
     # Every attribute a field shows is set on its class-level widget (the dates
     # at rendering, by VisitDateInput), so a form costs only Django's copy of
     # its fields; the layout is built only for a form that is shown.
+
+    @classmethod
+    def checking(cls, data: Any) -> VisitRequestForm:
+        """A bound form that only checks the answers, sharing the class's fields.
+
+        Never render it: a page shows `VisitRequestForm(data)`, which has
+        fields of its own."""
+        form = cls.__new__(cls)
+        form.base_fields = _CheckedOnly(cls.base_fields)
+        form.__init__(data)  # type: ignore[misc]
+        return form
 
     @cached_property
     def helper(self) -> FormHelper:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
@@ -44,13 +45,18 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _shown(data: Any) -> VisitRequestForm:
+    """The posted answers with their errors, as a form the page can show."""
+    form = VisitRequestForm(data)
+    form.is_valid()
+    return form
+
+
 def _with_fresh_token(request: HttpRequest) -> VisitRequestForm:
     """The posted answers again, under a new one-use token."""
     data = request.POST.copy()
     data["submission_token"] = str(uuid.uuid4())
-    form = VisitRequestForm(data)
-    form.is_valid()
-    return form
+    return _shown(data)
 
 
 @sensitive_post_parameters()
@@ -59,7 +65,10 @@ def request_visit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if rate_limits.address_over_limit(request):
             return rate_limited(request, exception=None)
-        form = VisitRequestForm(request.POST)
+        # Checked with the class's fields (no copy per post); a page with
+        # errors shows a form of its own, checked again.
+        form = VisitRequestForm.checking(request.POST)
+        shown = None
         if form.is_valid():
             phone = form.cleaned_data["patient_phone"]
             token = form.cleaned_data["submission_token"]
@@ -78,10 +87,11 @@ def request_visit(request: HttpRequest) -> HttpResponse:
                     notice=current_notice(),
                 )
             except workflow.SubmissionTokenReused as exc:
-                form = _with_fresh_token(request)
-                form.add_error(None, exc)
+                shown = _with_fresh_token(request)
+                shown.add_error(None, exc)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                shown = _shown(request.POST)
+                shown.add_error(None, exc)
             else:
                 response = redirect("booking:received")
                 response.set_signed_cookie(
@@ -97,6 +107,7 @@ def request_visit(request: HttpRequest) -> HttpResponse:
             finally:
                 if isinstance(slot, rate_limits.Slot) and not created:
                     rate_limits.give_back(slot)
+        form = shown or _shown(request.POST)
         return _no_store(render(request, "booking/request_form.html", {"form": form}))
     return _no_store(HttpResponse(_empty_form_page(request)))
 
