@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from booking.form_errors import ErrorSummaryMixin
+from booking.form_fields import CheckedOnly, VisitDateInput
 from booking.models import Medicine, Recipient, Submitter, TimeOfDay, VisitRequest
 from booking.service_areas import area_serving
 from uhapo.phone import InvalidPhone, display_phone, parse_indian_mobile
@@ -21,7 +23,7 @@ from uhapo.phone import InvalidPhone, display_phone, parse_indian_mobile
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-MAX_DAYS_AHEAD = 60
+MAX_DAYS_AHEAD = VisitDateInput.MAX_DAYS_AHEAD
 # A name has at least this many letters: a lone initial, a dot or a row of
 # emoji is not a name a nurse can ask for at the door.
 MIN_NAME_LETTERS = 2
@@ -62,20 +64,6 @@ class TextField(forms.CharField):
             )
 
 
-class VisitDateInput(forms.DateInput):
-    """A date picker offering tomorrow to MAX_DAYS_AHEAD days ahead, as of the day it is shown."""
-
-    input_type = "date"
-
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        today = timezone.localdate()
-        span = {
-            "min": (today + datetime.timedelta(days=1)).isoformat(),
-            "max": (today + datetime.timedelta(days=MAX_DAYS_AHEAD)).isoformat(),
-        }
-        return super().get_context(name, value, {**span, **(attrs or {})})
-
-
 class PhoneField(forms.CharField):
     """An Indian mobile number, returned in E.164 (+91XXXXXXXXXX)."""
 
@@ -112,19 +100,7 @@ def _yes_no_field(
     )
 
 
-class _CheckedOnly(dict):
-    """The class's fields, for a form that is checked and never shown.
-
-    Django gives each form a deep copy of its fields (BaseForm.__init__
-    copies `base_fields`) because showing a form may change them: crispy
-    adds CSS classes, `is-invalid` among them, to the widgets it renders.
-    Checking never changes a field, so its copy can be shallow."""
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
-        return dict(self)
-
-
-class VisitRequestForm(forms.Form):
+class VisitRequestForm(ErrorSummaryMixin, forms.Form):
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
     # A field people never see; bots fill it in.
     website = forms.CharField(
@@ -329,7 +305,7 @@ class VisitRequestForm(forms.Form):
         Never render it: a page shows `VisitRequestForm(data)`, which has
         fields of its own."""
         form = cls.__new__(cls)
-        form.base_fields = _CheckedOnly(cls.base_fields)
+        form.base_fields = CheckedOnly(cls.base_fields)  # type: ignore[misc]
         form.__init__(data)  # type: ignore[misc]
         return form
 
@@ -508,18 +484,3 @@ class VisitRequestForm(forms.Form):
             for k, v in self.cleaned_data.items()
             if k in model_fields and k != "submission_token"
         }
-
-    @property
-    def error_summary(self) -> list[tuple[str, str]]:
-        """(anchor, message) pairs for the summary at the top of the page."""
-        items: list[tuple[str, str]] = []
-        for name, errors in self.errors.items():
-            if name == "__all__":
-                items += [("", str(e)) for e in errors]
-                continue
-            field = self[name]
-            anchor = field.auto_id
-            if isinstance(field.field.widget, forms.RadioSelect):
-                anchor = f"{anchor}_0"
-            items += [(anchor, str(e)) for e in errors]
-        return items

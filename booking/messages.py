@@ -81,12 +81,17 @@ def _context(message: Message, visit_request: VisitRequest) -> dict[str, Any]:
         "support_phone": display_phone(settings.SUPPORT_PHONE),
         "site_url": settings.SITE_URL,
         "needs_clinical_review": visit_request.needs_clinical_review,
+        "cycle_number": visit_request.cycle_number,
+        "preferred_date": visit_request.preferred_date,
     }
     if message.kind == MessageKind.COORDINATOR_ALERT:
         context["admin_url"] = settings.SITE_URL + visit_request.get_admin_url()
         context["family_language"] = visit_request.language
     else:
         context["status_url"] = settings.SITE_URL + status_path(visit_request)
+    if message.kind == MessageKind.CHANGE_ANSWERED:
+        answered = visit_request.change_requests.exclude(answer="").order_by("-answered_at").first()
+        context["answer"] = answered.answer if answered else ""
     if visit_request.scheduled_start:
         context.update(
             start=timezone.localtime(visit_request.scheduled_start),

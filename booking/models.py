@@ -6,6 +6,8 @@ constraints only.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
@@ -65,15 +67,27 @@ class Medicine(models.TextChoices):
 
 
 class Status(models.TextChoices):
+    # The next cycle's visit, proposed by the portal when the last one ended,
+    # waiting for the family to confirm the day.
+    PROPOSED = "proposed", _("Proposed (next cycle)")
     NEW = "new", _("New")
     CONTACTED = "contacted", _("Contacted")
     SCHEDULED = "scheduled", _("Scheduled")
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
     DECLINED = "declined", _("Declined")
+    # The nurse came, and the dose was not given (for example a high fever).
+    NOT_GIVEN = "not_given", _("Not given")
+    # The nurse came, and the visit could not take place (nobody at home).
+    NO_SHOW = "no_show", _("Visit missed")
 
 
-OPEN_STATUSES = (Status.NEW, Status.CONTACTED, Status.SCHEDULED)
+OPEN_STATUSES = (Status.PROPOSED, Status.NEW, Status.CONTACTED, Status.SCHEDULED)
+
+
+class ConsentMethod(models.TextChoices):
+    ONLINE = "online", _("On the website's form")
+    PHONE = "phone", _("On the phone, to a coordinator")
 
 
 class VisitRequest(models.Model):
@@ -125,6 +139,41 @@ class VisitRequest(models.Model):
     notes = models.TextField(_("anything else"), max_length=1000, blank=True)
 
     needs_clinical_review = models.BooleanField(_("needs clinical review"), default=False)
+    # The course of treatment this visit belongs to, set only once staff
+    # confirmed who the patient is (booking.patients); never matched silently.
+    patient = models.ForeignKey(
+        "care.Patient",
+        verbose_name=_("patient"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits",
+    )
+    course = models.ForeignKey(
+        "care.Course",
+        verbose_name=_("course of treatment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits",
+    )
+    cycle_number = models.PositiveSmallIntegerField(_("cycle"), null=True, blank=True)
+    # The visit this one was proposed after (its previous cycle, or the missed visit).
+    previous_visit = models.OneToOneField(
+        "self",
+        verbose_name=_("follows"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="next_visit",
+    )
+    family_confirmed_at = models.DateTimeField(_("family confirmed"), null=True, blank=True)
+    handover_notes = models.TextField(
+        _("notes for the nurse"),
+        blank=True,
+        max_length=2000,
+        help_text=_("What the nurse should know for this visit. The family does not see it."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
     )
@@ -218,6 +267,18 @@ class Consent(models.Model):
     notice_sha256 = models.CharField(_("notice text SHA-256"), max_length=64)
     given_at = models.DateTimeField(_("given at"))
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    method = models.CharField(
+        _("given"), max_length=10, choices=ConsentMethod.choices, default=ConsentMethod.ONLINE
+    )
+    # For consent given on the phone: the coordinator who read the notice out.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("consent record")
@@ -240,6 +301,9 @@ class RequestEvent(models.Model):
         _("by"), max_length=40, help_text=_("The staff member, or 'family' or 'system'.")
     )
     note = models.TextField(_("note"), blank=True)
+    # What changed, as {field: [old, new]} (times as ISO strings): a
+    # reschedule, a correction, a new nurse.
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
@@ -251,6 +315,57 @@ class RequestEvent(models.Model):
         return f"{self.from_status or '-'} -> {self.to_status}"
 
 
+class ChangeRequestStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for a coordinator")
+    MOVED = "moved", _("Visit moved")
+    DECLINED = "declined", _("Could not move it")
+
+
+class ChangeRequest(models.Model):
+    """The family asked, from its private link, to move a visit: days that suit, and why.
+
+    Not self-service booking: a coordinator answers it (booking.change_requests).
+    """
+
+    visit = models.ForeignKey(
+        VisitRequest, on_delete=models.CASCADE, related_name="change_requests"
+    )
+    preferred_dates = models.JSONField(_("days that suit"), default=list)
+    preferred_time = models.CharField(
+        _("time of day"), max_length=10, choices=TimeOfDay.choices, blank=True
+    )
+    reason = models.TextField(_("reason"), max_length=1000)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ChangeRequestStatus.choices,
+        default=ChangeRequestStatus.OPEN,
+    )
+    answer = models.TextField(_("answer to the family"), blank=True, max_length=1000)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("request to move a visit")
+        verbose_name_plural = _("requests to move a visit")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit"], condition=Q(status="open"), name="one_open_change_per_visit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit}: {self.get_status_display()}"
+
+    @property
+    def days(self) -> list[datetime.date]:
+        return [datetime.date.fromisoformat(day) for day in self.preferred_dates]
+
+
 class MessageKind(models.TextChoices):
     REQUEST_RECEIVED = "received", _("Request received")
     COORDINATOR_ALERT = "alert", _("New request alert")
@@ -258,12 +373,20 @@ class MessageKind(models.TextChoices):
     REMINDER_24H = "remind24", _("Reminder 24 hours before")
     REMINDER_2H = "remind2", _("Reminder 2 hours before")
     CANCELLED = "cancelled", _("Cancellation acknowledged")
+    RESCHEDULED = "rescheduled", _("Visit moved")
+    DECLINED = "declined", _("Request declined")
+    NEXT_CYCLE = "nextcycle", _("Next cycle: please confirm")
+    CHANGE_ANSWERED = "changeanswer", _("Answer to a request to move the visit")
+    NURSE_ASSIGNED = "nurse_assigned", _("Nurse: visit assigned")
+    NURSE_MOVED = "nurse_moved", _("Nurse: visit moved")
+    NURSE_CANCELLED = "nurse_cancelled", _("Nurse: visit taken off her list")
 
 
 class Audience(models.TextChoices):
     PATIENT = "patient", _("Patient")
     CAREGIVER = "caregiver", _("Helper")
     COORDINATOR = "coordinator", _("Coordinators")
+    NURSE = "nurse", _("Nurse")
 
 
 class AccessAction(models.TextChoices):

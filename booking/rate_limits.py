@@ -23,6 +23,7 @@ import logging
 import time
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -65,7 +66,7 @@ def _key(group: str, value: str, seconds: int) -> str:
     return f"booking-limit:{group}:{seconds}:{int(time.time()) // seconds}:{digest}"
 
 
-def _redis():  # type: ignore[no-untyped-def]
+def _redis() -> Any:
     """The cache's Redis client when the cache is django-redis, else None."""
     client = getattr(cache, "client", None)
     get_client = getattr(client, "get_client", None)
@@ -73,7 +74,7 @@ def _redis():  # type: ignore[no-untyped-def]
 
 
 @lru_cache(maxsize=1)
-def _script():  # type: ignore[no-untyped-def]
+def _script() -> Any:
     from redis.commands.core import Script
 
     # Bytes, so the script needs no client to be encoded; each call names its client.

@@ -204,6 +204,10 @@ def request_status(request: HttpRequest, token: str) -> HttpResponse:
         "visit_request": visit_request,
         "token": token,
         "cancelled_now": request.GET.get("cancelled") == "1",
+        "confirmed_now": request.GET.get("confirmed") == "1",
+        "move_asked_now": request.GET.get("move_asked") == "1",
+        # The family's last request to move the visit, and its answer.
+        "change": visit_request.change_requests.first(),
     }
     return _private(render(request, "booking/status.html", context))
 

@@ -52,16 +52,39 @@ REMINDER_OFFSETS = {
 
 # Which moves the workflow allows; anything else is refused.
 TRANSITIONS: dict[str, set[str]] = {
+    # The family confirms the proposed day (-> new), or staff book it directly.
+    Status.PROPOSED: {
+        Status.NEW,
+        Status.CONTACTED,
+        Status.SCHEDULED,
+        Status.CANCELLED,
+        Status.DECLINED,
+    },
     Status.NEW: {Status.CONTACTED, Status.SCHEDULED, Status.CANCELLED, Status.DECLINED},
     Status.CONTACTED: {Status.SCHEDULED, Status.CANCELLED, Status.DECLINED},
-    Status.SCHEDULED: {Status.SCHEDULED, Status.COMPLETED, Status.CANCELLED, Status.DECLINED},
+    Status.SCHEDULED: {
+        Status.SCHEDULED,
+        Status.COMPLETED,
+        Status.NOT_GIVEN,
+        Status.NO_SHOW,
+        Status.CANCELLED,
+        Status.DECLINED,
+    },
     Status.COMPLETED: set(),
     Status.CANCELLED: set(),
     Status.DECLINED: set(),
+    Status.NOT_GIVEN: set(),
+    Status.NO_SHOW: set(),
 }
 
 
-CLOSED_STATUSES = (Status.COMPLETED, Status.CANCELLED, Status.DECLINED)
+CLOSED_STATUSES = (
+    Status.COMPLETED,
+    Status.CANCELLED,
+    Status.DECLINED,
+    Status.NOT_GIVEN,
+    Status.NO_SHOW,
+)
 
 
 class TransitionNotAllowed(ValidationError):
@@ -87,7 +110,9 @@ def record_event(
     actor: User | None,
     actor_label: str,
     note: str = "",
+    changes: Mapping[str, tuple[Any, Any] | list[Any]] | None = None,
 ) -> RequestEvent:
+    """Append to the request's log; `changes` is {field: (old, new)}, JSON-ready values."""
     return RequestEvent.objects.create(
         request=visit_request,
         from_status=from_status,
@@ -95,6 +120,7 @@ def record_event(
         actor=actor,
         actor_label=actor_label,
         note=note,
+        changes={name: list(pair) for name, pair in (changes or {}).items()},
     )
 
 
@@ -124,6 +150,7 @@ def move_status(
     actor: User | None,
     actor_label: str,
     note: str = "",
+    changes: Mapping[str, tuple[Any, Any] | list[Any]] | None = None,
 ) -> str:
     """Check the move is allowed, set the status and log it. Returns the old status."""
     from_status = visit_request.status
@@ -143,6 +170,7 @@ def move_status(
         actor=actor,
         actor_label=actor_label,
         note=note,
+        changes=changes,
     )
     return from_status
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "csp",
     "content",
     "outbox",
+    "care",
     "booking",
     "i18n",
 ]

@@ -52,13 +52,18 @@ def test_groups_come_from_a_migration():
         "view_servicearea",
         "view_page",
         "change_page",
+        "change_regimen",
+        "add_course",
+        "change_course",
+        "add_patient",
+        "view_visitrecord",
     } <= coordinators
     assert not {c for c in coordinators if c.startswith("delete_")}
     assert "triage_visitrequest" in coordinators
     # A coordinator is not offered as the nurse of a visit.
     assert "complete_visit" not in coordinators
     nurses = set(Group.objects.get(name="Nurses").permissions.values_list("codename", flat=True))
-    assert nurses == {"view_visitrequest", "complete_visit"}
+    assert nurses == {"view_visitrequest", "complete_visit", "view_visitrecord"}
 
 
 def test_coordinator_manages_service_areas_and_guide_pages(coordinator_client):
