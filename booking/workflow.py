@@ -175,6 +175,17 @@ def move_status(
     return from_status
 
 
+def refuse_before_start(visit_request: VisitRequest) -> None:
+    """Refuse to close a visit as having taken place before it starts (and its reminders)."""
+    start = visit_request.scheduled_start
+    if start is not None and start > timezone.now():
+        raise ValidationError(
+            _("This visit starts at %(start)s: it cannot be completed before it starts.")
+            % {"start": timezone.localtime(start).strftime("%d %b %Y %H:%M")},
+            code="before_start",
+        )
+
+
 def locked(visit_request: VisitRequest) -> VisitRequest:
     """Re-read the request under a row lock so two staff cannot race a change."""
     return VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
@@ -395,8 +406,14 @@ def visit_request_schedule(
 def visit_request_complete(
     *, visit_request: VisitRequest, actor: User, note: str = ""
 ) -> VisitRequest:
-    """Close a visit that took place."""
+    """Close a one-off visit that took place (never before its start), recording nothing."""
     visit_request = locked(visit_request)
+    refuse_before_start(visit_request)
+    if visit_request.course_id is not None:
+        raise ValidationError(
+            _("A visit in a course is closed by recording it, so the next cycle is proposed."),
+            code="course_visit",
+        )
     move_status(
         visit_request,
         Status.COMPLETED,

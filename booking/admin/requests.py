@@ -41,6 +41,7 @@ from booking.admin.permissions import (
     staff_user,
     visible_requests,
 )
+from booking.admin.records import VisitRecordsMixin
 from booking.admin.rows import RequestEventInline
 from booking.admin.visits import DayVisitsMixin
 from booking.admin.workflow_views import WorkflowViewsMixin
@@ -164,6 +165,7 @@ REQUEST_FIELDSETS: FieldsetSpec = (
 class VisitRequestAdmin(
     CourseViewsMixin,
     DayVisitsMixin,
+    VisitRecordsMixin,
     WorkflowViewsMixin,
     BulkActionsMixin,
     AccessLoggedMixin,
@@ -258,7 +260,8 @@ class VisitRequestAdmin(
         return can_triage(request.user)
 
     def has_complete_permission(self, request: HttpRequest) -> bool:
-        return can_triage(request.user) or completes_visits(request.user)
+        # Closing visits in bulk records nothing: a nurse records each visit instead.
+        return can_triage(request.user)
 
     # -- queryset, list, search
 
@@ -271,13 +274,11 @@ class VisitRequestAdmin(
         return tuple(f for f in self.list_filter if f is not NurseFilter)
 
     def get_actions(self, request: HttpRequest) -> dict:
-        actions = super().get_actions(request)
+        # Belt and braces: the permission checks already hide them all from a nurse,
+        # who records each visit on its own page instead.
         if not can_triage(request.user):
-            # Belt and braces: the permission check already hides these.
-            for name in list(actions):
-                if name != "mark_completed":
-                    del actions[name]
-        return actions
+            return {}
+        return super().get_actions(request)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
