@@ -19,8 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
+from django_ratelimit.core import get_usage
+from django_ratelimit.decorators import ratelimit
 
-from booking import privacy, rate_limits, workflow
+from booking import privacy, workflow
 from booking.forms import VisitRequestForm
 from booking.links import LinkInvalid, request_from_token, status_path
 from booking.models import Audience, MessageKind, VisitRequest
@@ -32,6 +34,33 @@ from outbox.models import Channel
 RECEIVED_COOKIE = "uhapo_received"
 RECEIVED_SALT = "booking.received"
 RECEIVED_MAX_AGE = 2 * 60 * 60
+
+
+def _ip_rate(group: str, request: HttpRequest) -> str:
+    return settings.BOOKING_RATE_LIMIT_IP
+
+
+def _phone_rate(group: str, request: HttpRequest) -> str:
+    return settings.BOOKING_RATE_LIMIT_PHONE
+
+
+def _phone_usage(request: HttpRequest, phone: str, *, increment: bool) -> dict | None:
+    """Requests saved for this patient's number (E.164, so every way of typing
+    it is one number) within the hour. Only saved requests count: they are
+    what sends a family messages, so junk posts naming a family's number
+    cannot lock that family out, and unparseable numbers share no bucket."""
+    return get_usage(
+        request,
+        group="booking-phone",
+        key=lambda group, request: phone,
+        rate=_phone_rate,
+        increment=increment,
+    )
+
+
+def _phone_limit_reached(request: HttpRequest, phone: str) -> bool:
+    usage = _phone_usage(request, phone, increment=False)
+    return usage is not None and usage["count"] >= usage["limit"]
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -61,10 +90,9 @@ def _with_fresh_token(request: HttpRequest) -> VisitRequestForm:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
+@ratelimit(group="booking-ip", key="ip", rate=_ip_rate, method="POST")
 def request_visit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        if rate_limits.address_over_limit(request):
-            return rate_limited(request, exception=None)
         # Checked with the class's fields (no copy per post); a page with
         # errors shows a form of its own, checked again.
         form = VisitRequestForm.checking(request.POST)
@@ -72,13 +100,13 @@ def request_visit(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             phone = form.cleaned_data["patient_phone"]
             token = form.cleaned_data["submission_token"]
-            # Only saved requests count against the number (booking.rate_limits).
             # A copy of a form already saved (a double click) saves nothing
             # more, so it is answered whatever the limit.
-            slot = rate_limits.take_phone_slot(phone)
-            if slot is False and not VisitRequest.objects.filter(submission_token=token).exists():
+            if (
+                _phone_limit_reached(request, phone)
+                and not VisitRequest.objects.filter(submission_token=token).exists()
+            ):
                 return rate_limited(request, exception=None)
-            created = False
             try:
                 visit_request, created = workflow.visit_request_create(
                     details=form.request_details(),
@@ -93,6 +121,8 @@ def request_visit(request: HttpRequest) -> HttpResponse:
                 shown = _shown(request.POST)
                 shown.add_error(None, exc)
             else:
+                if created:
+                    _phone_usage(request, phone, increment=True)
                 response = redirect("booking:received")
                 response.set_signed_cookie(
                     RECEIVED_COOKIE,
@@ -104,9 +134,6 @@ def request_visit(request: HttpRequest) -> HttpResponse:
                     samesite="Lax",
                 )
                 return response
-            finally:
-                if isinstance(slot, rate_limits.Slot) and not created:
-                    rate_limits.give_back(slot)
         form = shown or _shown(request.POST)
         return _no_store(render(request, "booking/request_form.html", {"form": form}))
     return _no_store(HttpResponse(_empty_form_page(request)))

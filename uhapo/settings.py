@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "uhapo.urls"
@@ -336,6 +337,7 @@ SUPPORT_PHONE = os.environ.get("SUPPORT_PHONE", "+919137441392")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 BOOKING_RATE_LIMIT_IP = os.environ.get("BOOKING_RATE_LIMIT_IP", "20/h")
 BOOKING_RATE_LIMIT_PHONE = os.environ.get("BOOKING_RATE_LIMIT_PHONE", "5/h")
+RATELIMIT_VIEW = "booking.views.rate_limited"
 RATELIMIT_IP_META_KEY = "uhapo.client_ip.client_ip"
 # With the cache (Redis) down, families can still book; the limits return with it.
 RATELIMIT_FAIL_OPEN = True
