@@ -94,10 +94,10 @@ def visit_request_correct(
         raise ValidationError(_("Nothing was changed."), code="unchanged")
     update_fields = [*changes, "updated_at"]
     if "pin_code" in changes:
-        area = area_serving(visit_request.pin_code)
-        if area is None:
+        area_id = area_serving(visit_request.pin_code)
+        if area_id is None:
             raise ValidationError({"pin_code": _("We do not visit this PIN code yet.")})
-        visit_request.service_area = area
+        visit_request.service_area_id = area_id
         update_fields.append("service_area")
     visit_request.full_clean(
         exclude=["service_area"], validate_unique=False, validate_constraints=False

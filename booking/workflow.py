@@ -266,8 +266,8 @@ def _create_request(
         link_nonce=secrets.token_hex(8),
         language=language,
     )
-    visit_request.service_area = area_serving(visit_request.pin_code)
-    if visit_request.service_area is None:
+    visit_request.service_area_id = area_serving(visit_request.pin_code)
+    if visit_request.service_area_id is None:
         raise ValidationError({"pin_code": _("We do not visit this PIN code yet.")})
     visit_request.needs_clinical_review = bool(
         not visit_request.first_dose_in_hospital or visit_request.had_infusion_reaction
