@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from booking import cycles
 from booking.links import status_path
+from booking.messages import render
 from booking.models import Audience, MessageKind, Status, VisitRequest
 from care.models import CourseStatus
 from outbox.models import Channel, Message
-from booking.messages import render
 from tests.factories import CourseFactory, NurseFactory, VisitRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,8 @@ def test_the_next_cycle_is_proposed_at_the_regimens_interval_after_a_dose():
     assert proposed.status == Status.PROPOSED
     assert proposed.cycle_number == 2
     assert proposed.preferred_date == datetime.date(2026, 12, 28)  # 21 days on
-    assert proposed.course == visit.course and proposed.patient == visit.patient
+    assert proposed.course == visit.course
+    assert proposed.patient == visit.patient
     assert proposed.previous_visit == visit
     assert proposed.reference != visit.reference
     assert proposed.consent.notice_sha256 == visit.consent.notice_sha256
@@ -126,7 +127,8 @@ def test_the_family_is_asked_to_confirm_in_its_language_with_its_link(language, 
     assert sms.audience == Audience.PATIENT
     assert words in text
     assert status_path(proposed) in text
-    assert "Lung" not in text and "embrolizumab" not in text
+    assert "Lung" not in text
+    assert "embrolizumab" not in text
 
 
 def test_the_family_confirms_the_day_from_its_link(client):
@@ -199,4 +201,5 @@ def test_the_status_page_names_the_nurse_and_her_registration(client):
         scheduled_end=start + datetime.timedelta(hours=2),
     )
     page = client.get(status_path(visit)).content.decode()
-    assert "Asha" in page and "MNC-0000" in page
+    assert "Asha" in page
+    assert "MNC-0000" in page

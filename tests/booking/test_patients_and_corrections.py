@@ -92,7 +92,8 @@ def test_someone_new_gets_a_patient_record_with_the_helper(coordinator):
     patients.visit_request_attach_patient(visit_request=visit, patient=None, actor=coordinator)
 
     patient = Patient.objects.get()
-    assert patient.full_name == visit.patient_name and patient.phone == visit.patient_phone
+    assert patient.full_name == visit.patient_name
+    assert patient.phone == visit.patient_phone
     assert patient.helpers.get().phone == "+919833333333"
     with pytest.raises(ValidationError):
         patients.visit_request_attach_patient(visit_request=visit, patient=None, actor=coordinator)
@@ -124,7 +125,8 @@ def test_a_course_starts_from_a_linked_request(coordinator):
 
     assert (course.interval_days, course.infusion_minutes, course.planned_cycles) == (21, 90, 4)
     visit.refresh_from_db()
-    assert visit.course == course and visit.cycle_number == 1
+    assert visit.course == course
+    assert visit.cycle_number == 1
 
 
 def test_a_correction_records_old_and_new_values_and_messages_follow_the_new_number(
@@ -157,7 +159,8 @@ def test_a_correction_records_old_and_new_values_and_messages_follow_the_new_num
     }
     assert "right number" in event.note
     pending.refresh_from_db()
-    assert pending.recipient == "+919876543210" and pending.status == MessageStatus.PENDING
+    assert pending.recipient == "+919876543210"
+    assert pending.status == MessageStatus.PENDING
 
 
 def test_a_correction_to_a_pin_we_do_not_serve_changes_nothing(coordinator):
@@ -168,7 +171,8 @@ def test_a_correction_to_a_pin_we_do_not_serve_changes_nothing(coordinator):
         )
     assert "pin_code" in raised.value.message_dict
     visit.refresh_from_db()
-    assert visit.pin_code == "400053" and visit.events.count() == 0
+    assert visit.pin_code == "400053"
+    assert visit.events.count() == 0
 
 
 def test_a_correction_needs_a_reason_and_a_change(coordinator):
@@ -194,7 +198,8 @@ def test_a_request_taken_on_the_phone_records_consent_by_phone_and_who_took_it(c
         actor=coordinator,
     )
 
-    assert created and visit.language == "mr"
+    assert created
+    assert visit.language == "mr"
     assert visit.consent.method == ConsentMethod.PHONE
     assert visit.consent.recorded_by == coordinator
     notes = [e.note for e in visit.events.all()]
@@ -210,5 +215,6 @@ def test_a_request_taken_on_the_phone_records_consent_by_phone_and_who_took_it(c
         notice=current_notice("mr"),
         actor=coordinator,
     )
-    assert again == visit and not created_again
+    assert again == visit
+    assert not created_again
     assert VisitRequest.objects.count() == 1

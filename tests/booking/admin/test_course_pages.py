@@ -92,7 +92,8 @@ def test_a_course_is_started_from_the_request_page(coordinator_client, coordinat
     )
     assert response.status_code == 302
     visit.refresh_from_db()
-    assert visit.course.interval_days == 28 and visit.course.planned_cycles == 12
+    assert visit.course.interval_days == 28
+    assert visit.course.planned_cycles == 12
 
 
 def test_correcting_a_mistyped_phone_keeps_the_old_and_new_value(coordinator_client):
@@ -122,7 +123,8 @@ def test_a_bad_phone_in_a_correction_is_refused_next_to_the_field(coordinator_cl
     assert response.status_code == 200
     assert response.context["form"].errors["patient_phone"]
     visit.refresh_from_db()
-    assert visit.patient_phone == "+919820012345" and visit.events.count() == 0
+    assert visit.patient_phone == "+919820012345"
+    assert visit.events.count() == 0
 
 
 def test_a_coordinator_enters_a_request_taken_on_the_phone(coordinator_client, coordinator):
@@ -170,7 +172,8 @@ def test_the_family_asks_to_move_and_a_coordinator_answers(client, coordinator_c
     )
     assert response.status_code == 302
     change = ChangeRequest.objects.get()
-    assert change.preferred_dates == [first] and change.status == ChangeRequestStatus.OPEN
+    assert change.preferred_dates == [first]
+    assert change.status == ChangeRequestStatus.OPEN
     # Asking twice is refused: the first is waiting.
     assert client.get(move_url).status_code == 302
     listing = coordinator_client.get(changelist_url(move="open"))
@@ -200,7 +203,8 @@ def test_a_move_request_with_the_same_day_twice_or_no_reason_is_refused(client):
     )
     assert response.status_code == 400
     body = response.content.decode()
-    assert 'href="#id_second_choice"' in body and 'href="#id_reason"' in body
+    assert 'href="#id_second_choice"' in body
+    assert 'href="#id_reason"' in body
     assert ChangeRequest.objects.count() == 0
 
 
