@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -38,18 +39,39 @@ class Notice:
     sha256: str
 
 
-@lru_cache(maxsize=8)
-def _notice_for(language: str, version: str) -> Notice:
+# Every version's text, as the family read it, one file per language:
+# `<version>.<language>.txt`. A published version's files never change, so a
+# consent's hash can be checked against its version for as long as it is kept.
+NOTICES_DIR = Path(__file__).resolve().parent / "notices"
+
+
+def rendered_notice_text(language: str) -> str:
+    """The notice as the form and the privacy page show it now, as plain text."""
     with translation.override(language):
-        html = render_to_string("booking/includes/consent_notice.html")
-    text = " ".join(strip_tags(html).split())
+        html = render_to_string("booking/includes/consent_text.html")
+    return " ".join(strip_tags(html).split())
+
+
+@lru_cache(maxsize=16)
+def notice_for(language: str, version: str) -> Notice:
+    """The notice of that version in that language, from its frozen text."""
+    text = (NOTICES_DIR / f"{version}.{language}.txt").read_text(encoding="utf-8").strip()
     return Notice(version=version, text=text, sha256=hashlib.sha256(text.encode()).hexdigest())
 
 
 def current_notice(language: str | None = None) -> Notice:
-    return _notice_for(
+    return notice_for(
         language or translation.get_language() or "en", settings.PRIVACY_NOTICE_VERSION
     )
+
+
+def consent_matches_notice(consent: Consent) -> bool:
+    """Whether a consent's hash is that of its notice version's text in the request's language."""
+    try:
+        notice = notice_for(consent.request.language, consent.notice_version)
+    except FileNotFoundError:
+        return False
+    return secrets.compare_digest(notice.sha256, consent.notice_sha256)
 
 
 # --- personal data ------------------------------------------------------------

@@ -47,7 +47,7 @@ def test_privacy_notice_page_is_linked_from_the_footer_and_the_consent_box(clien
     assert form.count(f'href="{privacy_url}"') >= 2
     page = client.get(privacy_url)
     assert page.status_code == 200
-    assert "Version 2026-11-01" in page.content.decode()
+    assert "Version 2026-12-02" in page.content.decode()
 
 
 def test_consent_stores_the_notice_version_and_the_hash_of_its_exact_text(client):
@@ -55,12 +55,69 @@ def test_consent_stores_the_notice_version_and_the_hash_of_its_exact_text(client
     client.post("/book/", caregiver_form_data())
     consent = Consent.objects.get()
     notice = current_notice("en")
-    assert consent.notice_version == "2026-11-01"
+    assert consent.notice_version == "2026-12-02"
     assert consent.notice_sha256 == hashlib.sha256(notice.text.encode()).hexdigest()
     assert "What we collect" in notice.text
     # The text hashed is the text the form showed.
     assert "only to check that a home infusion is safe" in client.get("/book/").content.decode()
     assert abs(consent.given_at - timezone.now()) < datetime.timedelta(minutes=1)
+
+
+# The hashes of the first notice, 2026-11-01, as families agreed to it in each
+# language (the form's box, its "Read the full privacy notice" link included).
+FIRST_NOTICE_SHA256 = {
+    "en": "15c71b5a2ea596d1490038f8523c2d835bac426f0590d879fcc43b76bb3ddd92",
+    "hi": "9e386865d2c4bd97ebf7debfa841176c353c62ed6163baa431db6cc3eca48f10",
+    "mr": "5105c42610c7519a4779a3f97eff9fddc7b0a864328f428ff084f029adbc89f9",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "hi", "mr"])
+def test_an_earlier_notice_version_stays_verifiable_after_the_wording_changed(language):
+    """A consent to an earlier version still matches that version's text, word for word."""
+    old = privacy.notice_for(language, "2026-11-01")
+    assert old.sha256 == FIRST_NOTICE_SHA256[language]
+    assert current_notice(language).version != "2026-11-01"
+    visit_request = VisitRequestFactory(language=language, consent=None)
+    consent = Consent.objects.create(
+        request=visit_request,
+        notice_version="2026-11-01",
+        notice_sha256=FIRST_NOTICE_SHA256[language],
+        given_at=timezone.now(),
+    )
+    assert privacy.consent_matches_notice(consent)
+    consent.notice_sha256 = current_notice(language).sha256
+    assert not privacy.consent_matches_notice(consent)
+    consent.notice_version = "1999-01-01"
+    assert not privacy.consent_matches_notice(consent)
+
+
+@pytest.mark.parametrize("language", ["en", "hi", "mr"])
+def test_the_notice_the_pages_show_is_the_frozen_text_of_the_current_version(language):
+    """Changing the notice's wording or a translation without a new version fails here."""
+    assert privacy.rendered_notice_text(language) == current_notice(language).text
+
+
+def test_a_consent_given_on_the_form_matches_its_notice(client):
+    ServiceAreaFactory()
+    client.post("/hi/book/", caregiver_form_data())
+    consent = Consent.objects.get()
+    assert consent.request.language == "hi"
+    assert privacy.consent_matches_notice(consent)
+
+
+def test_the_privacy_page_speaks_as_a_page_and_the_form_as_a_form(client):
+    """No "emails above" or "before you send this" where there is no form, and no link to itself."""
+    page = client.get("/privacy/").content.decode()
+    main = page[page.index("<main") : page.index("</main>")]
+    assert "Before you send this" not in main
+    assert "emails above" not in main
+    assert 'href="/privacy/"' not in main
+    assert "given in the request form" in main
+    form = client.get("/book/").content.decode()
+    assert "Before you send this, please read how we use these details." in form
+    assert "Read the full privacy notice" in form
+    assert "given in the request form" in form
 
 
 def _with_messages(visit_request):
