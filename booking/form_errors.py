@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.html import strip_tags
 
 
 class ErrorSummaryMixin:
-    """For a form: (anchor, message) pairs, so the summary's links land on the field."""
+    """For a form: (anchor, message) pairs, so the summary's links land on the field.
+
+    The messages are plain text: a message beside its field may hold a link
+    (our phone number), which inside the summary's own link would be a link
+    in a link."""
 
     @property
     def error_summary(self: forms.BaseForm) -> list[tuple[str, str]]:  # type: ignore[misc]
         items: list[tuple[str, str]] = []
         for name, errors in self.errors.items():
             if name == "__all__":
-                items += [("", str(e)) for e in errors]
+                items += [("", strip_tags(e)) for e in errors]
                 continue
             field = self[name]
             anchor = field.auto_id
             if isinstance(field.field.widget, forms.RadioSelect):
                 anchor = f"{anchor}_0"
-            items += [(anchor, str(e)) for e in errors]
+            items += [(anchor, strip_tags(e)) for e in errors]
         return items

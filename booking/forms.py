@@ -4,100 +4,63 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import cached_property, lazy
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from booking.form_errors import ErrorSummaryMixin
-from booking.form_fields import CheckedOnly, VisitDateInput
+from booking.form_fields import (
+    CheckedOnly,
+    CountedTextField,
+    PhoneField,
+    TextField,
+    VisitDayField,
+    VisitDaySelect,
+    too_few_letters,
+    yes_no_field,
+)
 from booking.models import Medicine, Recipient, Submitter, TimeOfDay, VisitRequest
 from booking.service_areas import area_serving
-from uhapo.phone import InvalidPhone, display_phone, parse_indian_mobile
+from uhapo.phone import display_phone
 
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-MAX_DAYS_AHEAD = VisitDateInput.MAX_DAYS_AHEAD
-# A name has at least this many letters: a lone initial, a dot or a row of
-# emoji is not a name a nurse can ask for at the door.
-MIN_NAME_LETTERS = 2
-YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+MAX_DAYS_AHEAD = VisitDaySelect.MAX_DAYS_AHEAD
 
 
-def _reject_control_characters(value: str) -> None:
-    # Tabs and new lines are fine in free text; other control characters
-    # come from pasted junk or probing, never from a family typing.
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in value):
-        raise forms.ValidationError(
-            _("Please remove the unusual characters from this answer."), code="control"
-        )
-
-
-def _too_few_letters(name: str) -> bool:
-    # isalpha(), not [A-Za-z]: Devanagari consonants and vowels are letters
-    # (its vowel signs are not, so राम counts two).
-    return sum(ch.isalpha() for ch in name) < MIN_NAME_LETTERS
-
-
-def _reject_markup(value: str) -> None:
-    if "<" in value and ">" in value:
-        raise forms.ValidationError(
-            _("Please write this in plain words, without < or > signs."), code="markup"
-        )
-
-
-class TextField(forms.CharField):
-    """A text answer that refuses control characters and HTML tags."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.validators += [_reject_control_characters, _reject_markup]
-        if self.max_length:
-            self.error_messages["max_length"] = _(
-                "Please keep this to %(limit_value)d characters or fewer (it has %(show_value)d)."
-            )
-
-
-class PhoneField(forms.CharField):
-    """An Indian mobile number, returned in E.164 (+91XXXXXXXXXX)."""
-
-    default_error_messages = {
-        "invalid": _("Enter a 10-digit Indian mobile number, like 98200 12345 or +91 98200 12345."),
-    }
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 20)
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
-
-    def to_python(self, value: Any) -> str:
-        value = super().to_python(value)
-        if not value:
-            return value
-        try:
-            return parse_indian_mobile(value)
-        except InvalidPhone:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-
-
-def _yes_no_field(
-    label: StrOrPromise, required: StrOrPromise, help_text: StrOrPromise = ""
-) -> forms.TypedChoiceField:
-    # Each question names itself in its error, so the summary's links differ.
-    return forms.TypedChoiceField(
-        label=label,
-        help_text=help_text,
-        choices=YES_NO,
-        coerce=lambda v: v == "yes",
-        widget=forms.RadioSelect,
-        error_messages={"required": required},
+def _pin_hint() -> str:
+    # Built when shown, so the link is in the reader's language (/hi/areas/).
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        _("6 digits."),
+        reverse("booking:areas"),
+        _("See the PIN codes we visit"),
     )
+
+
+def _unserved_pin(pin: str) -> forms.ValidationError:
+    """The out-of-area answer, with our number as a link a phone can call.
+
+    Errors are escaped when shown, so the message is marked safe here, and
+    only after the translated text and the PIN code are escaped themselves."""
+    phone = settings.SUPPORT_PHONE
+    message = escape(
+        _(
+            "Sorry, our nurses do not visit PIN code %(pin)s yet. "
+            "Call us on %(phone)s and we will help you find care nearby."
+        )
+    ) % {
+        "pin": escape(pin),
+        "phone": format_html('<a class="phone" href="tel:{}">{}</a>', phone, display_phone(phone)),
+    }
+    return forms.ValidationError(mark_safe(message), code="unserved")  # noqa: S308
 
 
 class VisitRequestForm(ErrorSummaryMixin, forms.Form):
@@ -125,7 +88,9 @@ class VisitRequestForm(ErrorSummaryMixin, forms.Form):
     )
     patient_birth_year = forms.IntegerField(
         label=_("Patient's year of birth"),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        # "bday-year", never "off": a browser drops an "off" field's answer
+        # when the family comes Back to the form.
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "bday-year"}),
         help_text=_("For example 1958."),
         error_messages={
             "required": _("Enter the year the patient was born."),
@@ -134,7 +99,10 @@ class VisitRequestForm(ErrorSummaryMixin, forms.Form):
     )
     patient_phone = PhoneField(
         label=_("Patient's mobile number"),
-        help_text=_("10 digits. We send updates here if the patient wants them."),
+        help_text=_(
+            "10 digits. We send updates here if the patient wants them. If the patient has "
+            "no mobile, give the helper's mobile number here and again under “Your mobile number”."
+        ),
         error_messages={"required": _("Enter the patient's mobile number.")},
     )
     patient_email = forms.EmailField(
@@ -210,7 +178,7 @@ class VisitRequestForm(ErrorSummaryMixin, forms.Form):
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "postal-code", "pattern": "[0-9]{6}"}
         ),
-        help_text=_("6 digits."),
+        help_text=lazy(_pin_hint, str)(),
         error_messages={
             "required": _("Enter the 6-digit PIN code."),
             "min_length": _("A PIN code has 6 digits."),
@@ -245,28 +213,27 @@ class VisitRequestForm(ErrorSummaryMixin, forms.Form):
         max_length=120,
         error_messages={"required": _("Enter the hospital's name.")},
     )
-    first_dose_in_hospital = _yes_no_field(
+    first_dose_in_hospital = yes_no_field(
         _("Was the first dose already given in hospital?"),
         _("Tell us whether the first dose was given in hospital."),
         _("We usually give later doses at home, after a first dose in hospital."),
     )
-    had_infusion_reaction = _yes_no_field(
+    had_infusion_reaction = yes_no_field(
         _("Has the patient ever had a reaction to an infusion?"),
         _("Tell us whether the patient has ever had a reaction to an infusion."),
         _("For example fever, rash or breathlessness during or after a drip."),
     )
-    has_prescription = _yes_no_field(
+    has_prescription = yes_no_field(
         _("Do you have the written prescription?"),
         _("Tell us whether you have the written prescription."),
     )
 
-    preferred_date = forms.DateField(
+    preferred_date = VisitDayField(
         label=_("Preferred date"),
         help_text=_("Any day from tomorrow up to 60 days ahead."),
-        widget=VisitDateInput,
         error_messages={
-            "required": _("Enter the date you would like the visit."),
-            "invalid": _("Enter a real date, for example 2026-12-03."),
+            "required": _("Choose the day you would like the visit."),
+            "invalid": _("Choose a day from the list."),
         },
     )
     preferred_time = forms.ChoiceField(
@@ -275,12 +242,14 @@ class VisitRequestForm(ErrorSummaryMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose morning, afternoon or evening.")},
     )
-    notes = TextField(
+    notes = CountedTextField(
         label=_("Anything else we should know? (optional)"),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("For example stairs with no lift, or the best time to call."),
+        help_text=_(
+            "For example stairs with no lift, or the best time to call. Up to 1,000 characters."
+        ),
     )
 
     consent = forms.BooleanField(
@@ -387,19 +356,12 @@ class VisitRequestForm(ErrorSummaryMixin, forms.Form):
         if not pin.isdigit() or len(pin) != 6:
             raise forms.ValidationError(_("A PIN code has 6 digits."), code="invalid")
         if area_serving(pin) is None:
-            raise forms.ValidationError(
-                _(
-                    "Sorry, our nurses do not visit PIN code %(pin)s yet. "
-                    "Call us on %(phone)s and we will help you find care nearby."
-                ),
-                code="unserved",
-                params={"pin": pin, "phone": display_phone(settings.SUPPORT_PHONE)},
-            )
+            raise _unserved_pin(pin)
         return pin
 
     def clean_patient_name(self) -> str:
         name = self.cleaned_data["patient_name"]
-        if _too_few_letters(name):
+        if too_few_letters(name):
             raise forms.ValidationError(
                 _("Please enter the patient's full name, as on the prescription."),
                 code="not_a_name",
@@ -456,7 +418,7 @@ class VisitRequestForm(ErrorSummaryMixin, forms.Form):
                     self.add_error(name, forms.ValidationError(message, code="required"))
             # Checked here, not in clean_caregiver_name: a patient's stray
             # answer in the helper's section is dropped, not refused.
-            if data.get("caregiver_name") and _too_few_letters(data["caregiver_name"]):
+            if data.get("caregiver_name") and too_few_letters(data["caregiver_name"]):
                 self.add_error(
                     "caregiver_name",
                     forms.ValidationError(_("Please enter your full name."), code="not_a_name"),

@@ -6,6 +6,8 @@ import datetime
 import zoneinfo
 
 import pytest
+import time_machine
+from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.utils import formats, translation
 
@@ -111,11 +113,25 @@ def test_large_numbers_use_lakh_and_crore_grouping(language):
         assert formats.number_format(100000, force_grouping=True) == "1,00,000"
 
 
-@pytest.mark.parametrize("language", ["hi", "mr"])
-def test_the_date_field_takes_indian_dates_and_still_feeds_the_browser_iso(language):
+@pytest.mark.parametrize(
+    ("language", "named"),
+    [("en", "Thursday 3 December"), ("hi", "गुरुवार, 3 दिसंबर"), ("mr", "गुरुवार, 3 डिसेंबर")],
+)
+@time_machine.travel("2026-12-01 10:00 +05:30", tick=False)
+def test_the_preferred_day_is_chosen_by_its_name_and_sent_as_an_iso_date(language, named):
     with translation.override(language):
         field = VisitRequestForm.base_fields["preferred_date"]
-        assert field.clean("03/12/2026") == THURSDAY
+        html = field.widget.render("preferred_date", THURSDAY)
+        assert f'<option value="2026-12-03" selected>{named}</option>' in html
+        # Tomorrow is the first day offered, 60 days ahead the last.
+        assert 'value="2026-12-02"' in html
+        assert 'value="2027-01-30"' in html
+        assert 'value="2027-01-31"' not in html
         assert field.clean("2026-12-03") == THURSDAY
-        # <input type="date"> only understands YYYY-MM-DD.
-        assert 'value="2026-12-03"' in field.widget.render("preferred_date", THURSDAY)
+        # A typed date could be read either way round (10/12: 10 December or
+        # 12 October), so none is read at all.
+        for typed in ("10/12/2026", "03/12/2026", "12/10/2026"):
+            with pytest.raises(ValidationError):
+                field.clean(typed)
+
+
