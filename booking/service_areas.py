@@ -13,10 +13,15 @@ cache instead of querying on every booking:
   (`QuerySet.update()`, raw SQL, a migration) shows within ten minutes, or at
   once after `forget_served_areas()`.
 - With the cache unreachable every lookup reads the database.
+
+The public list of the areas served (`areas_by_city()`, the page /areas/) is
+kept the same way under its own key, so a PIN code ticked or unticked in
+admin is on the page, and in the form's answer, at the same moment.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
@@ -25,7 +30,21 @@ from django.db import transaction
 from booking.models import ServiceArea
 
 CACHE_KEY = "booking:served-areas"
+LISTING_CACHE_KEY = "booking:served-areas-by-city"
 CACHE_SECONDS = 10 * 60
+
+
+@dataclass(frozen=True)
+class ServedPlace:
+    pin_code: str
+    # Blank when the staff's name is only the city's ("400001 Mumbai" in Mumbai).
+    name: str
+
+
+@dataclass(frozen=True)
+class ServedCity:
+    city: str
+    places: tuple[ServedPlace, ...]
 
 
 def _read_served_areas() -> dict[str, int]:
@@ -46,8 +65,27 @@ def area_serving(pin_code: str) -> int | None:
     return served_areas().get(pin_code)
 
 
+def _read_areas_by_city() -> list[ServedCity]:
+    rows = ServiceArea.objects.filter(is_active=True).order_by("city", "pin_code")
+    cities: dict[str, list[ServedPlace]] = {}
+    for pin_code, name, city in rows.values_list("pin_code", "name", "city"):
+        shown = "" if name.strip().casefold() == city.strip().casefold() else name
+        cities.setdefault(city, []).append(ServedPlace(pin_code=pin_code, name=shown))
+    return [ServedCity(city=city, places=tuple(places)) for city, places in cities.items()]
+
+
+def areas_by_city() -> list[ServedCity]:
+    """The active service areas, city by city (alphabetical), each city's PIN codes in order."""
+    listing = cache.get(LISTING_CACHE_KEY)
+    if listing is None:
+        listing = _read_areas_by_city()
+        cache.add(LISTING_CACHE_KEY, listing, CACHE_SECONDS)
+    return listing
+
+
 def _write_served_areas() -> None:
     cache.set(CACHE_KEY, _read_served_areas(), CACHE_SECONDS)
+    cache.set(LISTING_CACHE_KEY, _read_areas_by_city(), CACHE_SECONDS)
 
 
 def forget_served_areas(using: str | None = None, **kwargs: Any) -> None:
@@ -56,10 +94,10 @@ def forget_served_areas(using: str | None = None, **kwargs: Any) -> None:
     Connected to every save and delete of a service area (booking.apps); call
     it after changing areas in a way that sends no signal.
     """
-    cache.delete(CACHE_KEY)
+    cache.delete_many([CACHE_KEY, LISTING_CACHE_KEY])
     transaction.on_commit(_write_served_areas, using=using)
 
 
 def forget_served_areas_after_migrate(**kwargs: Any) -> None:
     # Only dropped: after `migrate booking zero` there is no table to read.
-    cache.delete(CACHE_KEY)
+    cache.delete_many([CACHE_KEY, LISTING_CACHE_KEY])

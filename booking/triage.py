@@ -92,3 +92,22 @@ def format_wait(delta: datetime.timedelta) -> str:
     if hours:
         return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
     return _("%(minutes)d min") % {"minutes": minutes}
+
+
+def response_due(created_at: datetime.datetime) -> datetime.datetime:
+    """When a request received at `created_at` becomes overdue: 2 working hours later.
+
+    What the family is told ("we will call you by 9:30 am"), the same rule as
+    `is_overdue` read forwards.
+    """
+    remaining = RESPONSE_TARGET
+    day = created_at.astimezone(timezone.get_default_timezone()).date()
+    while True:
+        open_at, close_at = _window(day)
+        start = max(open_at, created_at)
+        available = close_at - start
+        if available > datetime.timedelta(0):
+            if remaining <= available:
+                return start + remaining
+            remaining -= available
+        day += datetime.timedelta(days=1)

@@ -15,4 +15,5 @@ urlpatterns = [
     path("request/<str:token>/move/", family_views.request_move, name="move"),
     path("request/<str:token>/withdraw/", views.request_withdraw, name="withdraw"),
     path("privacy/", views.privacy_notice, name="privacy"),
+    path("areas/", views.served_areas_page, name="areas"),
 ]

@@ -27,6 +27,8 @@ from booking.forms import VisitRequestForm
 from booking.links import LinkInvalid, request_from_token, status_path
 from booking.models import Audience, MessageKind, VisitRequest
 from booking.privacy import current_notice
+from booking.service_areas import areas_by_city
+from booking.summaries import request_summary
 from outbox.models import Channel
 
 # Which request this browser just sent, for the confirmation page: a signed
@@ -178,6 +180,7 @@ def request_received(request: HttpRequest) -> HttpResponse:
         return redirect("booking:request")
     context = {
         "visit_request": visit_request,
+        "summary": request_summary(visit_request),
         "status_path": status_path(visit_request),
         "sent_to": _confirmation_routes(visit_request),
     }
@@ -230,6 +233,7 @@ def request_status(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "visit_request": visit_request,
         "token": token,
+        "summary": request_summary(visit_request),
         "cancelled_now": request.GET.get("cancelled") == "1",
         "confirmed_now": request.GET.get("confirmed") == "1",
         "move_asked_now": request.GET.get("move_asked") == "1",
@@ -289,6 +293,12 @@ def request_erased(request: HttpRequest) -> HttpResponse:
 def privacy_notice(request: HttpRequest) -> HttpResponse:
     notice = current_notice()
     return render(request, "booking/privacy.html", {"notice": notice})
+
+
+@require_safe
+def served_areas_page(request: HttpRequest) -> HttpResponse:
+    """The PIN codes our nurses visit, city by city, from the list staff keep in admin."""
+    return render(request, "booking/areas.html", {"cities": areas_by_city()})
 
 
 def rate_limited(request: HttpRequest, exception: Exception | None) -> HttpResponse:

@@ -46,7 +46,7 @@ class StaticSitemap(Sitemap):
     x_default = True
 
     def items(self) -> list[str]:
-        return ["content:home", "content:guide", "booking:request"]
+        return ["content:home", "content:guide", "booking:request", "booking:areas"]
 
     def location(self, item: str) -> str:
         return reverse(item)

@@ -46,13 +46,13 @@ def test_patient_books_and_sees_the_reference(client, django_capture_on_commit_c
     assert visit_request.patient_phone == "+919820012345"
     assert visit_request.status == Status.NEW
     assert visit_request.needs_clinical_review is False
-    assert Consent.objects.filter(request=visit_request, notice_version="2026-11-01").exists()
+    assert Consent.objects.filter(request=visit_request, notice_version="2026-12-02").exists()
     assert RequestEvent.objects.filter(request=visit_request, to_status=Status.NEW).count() == 1
 
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert visit_request.reference in page.content.decode()
-    assert "within 2 hours" in page.content.decode()
+    assert "A care coordinator will call you by" in page.content.decode()
     assert "no-store" in page["Cache-Control"]
     # Nothing about the patient travels in the URL.
     assert "9820012345" not in response["Location"]

@@ -13,6 +13,7 @@ from booking.triage import (
     is_overdue,
     overdue_cutoff,
     overdue_requests,
+    response_due,
     working_time_between,
 )
 from tests.factories import VisitRequestFactory
@@ -124,3 +125,37 @@ def test_the_overdue_filter_picks_exactly_the_requests_is_overdue_names():
     by_check = {r.pk for r in rows if is_overdue(status=r.status, created_at=r.created_at, now=now)}
     assert by_filter == by_check
     assert len(by_filter) == 2
+
+
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        (
+            datetime.datetime(2026, 12, 2, 10, 0, tzinfo=IST),
+            datetime.datetime(2026, 12, 2, 12, 0, tzinfo=IST),
+        ),
+        (
+            datetime.datetime(2026, 12, 2, 19, 30, tzinfo=IST),
+            datetime.datetime(2026, 12, 3, 9, 30, tzinfo=IST),
+        ),
+        (
+            datetime.datetime(2026, 12, 2, 22, 15, tzinfo=IST),
+            datetime.datetime(2026, 12, 3, 10, 0, tzinfo=IST),
+        ),
+        (
+            datetime.datetime(2026, 12, 2, 6, 0, tzinfo=IST),
+            datetime.datetime(2026, 12, 2, 10, 0, tzinfo=IST),
+        ),
+        (
+            datetime.datetime(2026, 12, 2, 18, 0, tzinfo=IST),
+            datetime.datetime(2026, 12, 2, 20, 0, tzinfo=IST),
+        ),
+    ],
+)
+def test_the_family_is_told_the_moment_the_request_would_become_overdue(received, due):
+    """The time on the confirmation page is the overdue rule read forwards."""
+    assert response_due(received) == due
+    assert is_overdue(status="new", created_at=received, now=due)
+    assert not is_overdue(
+        status="new", created_at=received, now=due - datetime.timedelta(minutes=1)
+    )
