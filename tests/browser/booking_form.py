@@ -61,7 +61,8 @@ def fill_request(
     page.get_by_label("Immunotherapy medicine prescribed").select_option("pembrolizumab")
     for question, answer in YES_NO.items():
         page.get_by_role("group", name=question).get_by_label(answer, exact=True).check()
-    field(page, "Preferred date").fill(visit_date().isoformat())
+    # A list of named days ("Saturday 5 December"), each valued as its ISO date.
+    field(page, "Preferred date").select_option(visit_date().isoformat())
     page.get_by_label("Morning (8 am to 12 noon)").check()
     if consent:
         page.get_by_label("I agree that UHAPO may use these details").check()

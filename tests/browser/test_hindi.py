@@ -51,7 +51,7 @@ def _fill_in_hindi(page: Any) -> None:
     page.get_by_label("डॉक्टर ने कौन-सी इम्यूनोथेरेपी दवा लिखी है").select_option("pembrolizumab")
     for question, answer in HINDI_YES_NO.items():
         page.get_by_role("group", name=question).get_by_label(answer, exact=True).check()
-    _field(page, "पसंद की तारीख़").fill(visit_date().isoformat())
+    _field(page, "पसंद की तारीख़").select_option(visit_date().isoformat())
     page.get_by_label("सुबह (8 से 12 बजे तक)").check()
     page.get_by_label("मैं सहमत हूँ कि UHAPO").check()
 

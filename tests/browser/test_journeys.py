@@ -65,16 +65,12 @@ def type_into(page: Any, name: str, text: str) -> None:
     page.keyboard.type(text)
 
 
-def _visit_day() -> datetime.date:
-    """A day from tomorrow within 60 days whose day and month are equal.
+DAYS_AHEAD = 3
 
-    The browser decides whether a date field reads day/month or month/day;
-    typed digits for 12/12 mean the same day either way.
-    """
-    day = timezone.localdate() + datetime.timedelta(days=1)
-    while day.day != day.month:
-        day += datetime.timedelta(days=1)
-    return day
+
+def _visit_day() -> datetime.date:
+    """The day chosen with the keyboard: the list of named days starts at tomorrow."""
+    return timezone.localdate() + datetime.timedelta(days=DAYS_AHEAD)
 
 
 def _reading_order(guide_pages: list[Page]) -> list[str]:
@@ -146,7 +142,8 @@ def test_a_caregiver_books_for_a_parent_with_the_keyboard_alone(page):
 
     visit_day = _visit_day()
     tab_to(page, "Preferred date")
-    page.keyboard.type(visit_day.strftime("%d%m%Y"))
+    for _ in range(DAYS_AHEAD):  # past "Choose a day" to the third day
+        page.keyboard.press("ArrowDown")
     tab_to(page, "Morning")
     page.keyboard.press("ArrowDown")  # afternoon
     tab_to(page, "I agree that UHAPO may use these details")
