@@ -150,7 +150,7 @@ def record_problems(
         )
     # A TextField's max_length is only the form's; the service holds it too.
     for name in ("not_given_reason", "reaction_action", "notes"):
-        most = VisitRecord._meta.get_field(name).max_length
+        most = getattr(VisitRecord._meta.get_field(name), "max_length", None)
         if most and len(fields[name]) > most:
             refuse(name, _("Please keep this under %(most)d characters.") % {"most": most})
     grade = fields["reaction_grade"]
