@@ -75,6 +75,7 @@ _ERASE_TO_BLANK = (
     "hospital_name",
     "notes",
     "closing_reason",
+    "handover_notes",
 )
 
 
@@ -94,8 +95,10 @@ def _anonymise(visit_request: VisitRequest, *, now: datetime.datetime) -> None:
     )
     VisitRequest.objects.filter(pk=visit_request.pk).update(**fields)
     messages_of(visit_request).update(recipient=ERASED, last_error="")
-    # Staff notes may quote the family; the moves themselves stay.
+    # Staff notes, and the old and new values of a change, may quote the
+    # family; the moves themselves stay.
     RequestEvent.objects.filter(request=visit_request).exclude(note="").update(note=ERASED)
+    RequestEvent.objects.filter(request=visit_request).exclude(changes={}).update(changes={})
 
 
 @transaction.atomic
