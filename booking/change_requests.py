@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from booking.models import (
     ChangeRequest,
@@ -24,7 +25,7 @@ from booking.models import (
     MessageKind,
     VisitRequest,
 )
-from booking.workflow import _queue, actor_label_for, locked, record_event
+from booking.workflow import _queue, actor_label_for, locked, record_event, staff_note
 from outbox.queueing import messages_of
 
 
@@ -69,7 +70,7 @@ def change_request_create(
         to_status=visit_request.status,
         actor=None,
         actor_label="family",
-        note=_("The family asked to move the visit."),
+        note=staff_note(gettext_lazy("The family asked to move the visit.")),
         changes={"asked_for": (None, change.preferred_dates)},
     )
     return change

@@ -22,9 +22,17 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from booking.models import AccessAction, AccessLog, Consent, RequestEvent, Status, VisitRequest
-from booking.workflow import CLOSED_STATUSES, actor_label_for, locked, move_status, record_event
+from booking.workflow import (
+    CLOSED_STATUSES,
+    actor_label_for,
+    locked,
+    move_status,
+    record_event,
+    staff_note,
+)
 from care.models import Course, CourseStatus, Patient, PatientHelper
 from outbox.queueing import cancel_pending, messages_of
 
@@ -155,7 +163,7 @@ def _withdraw_one(
             Status.CANCELLED,
             actor=actor,
             actor_label=label,
-            note=_("Consent withdrawn."),
+            note=staff_note(gettext_lazy("Consent withdrawn.")),
         )
         visit_request.save(update_fields=["status", "closed_at", "updated_at"])
     _anonymise(visit_request, now=now)
@@ -166,7 +174,7 @@ def _withdraw_one(
         to_status=visit_request.status,
         actor=actor,
         actor_label=label,
-        note=_("Consent withdrawn; personal details erased."),
+        note=staff_note(gettext_lazy("Consent withdrawn; personal details erased.")),
     )
     Consent.objects.filter(request=visit_request).update(withdrawn_at=now)
 

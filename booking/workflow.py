@@ -16,13 +16,15 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from booking import messages as booking_messages
 from booking.models import (
@@ -96,6 +98,13 @@ class SubmissionTokenReused(ValidationError):
 
 
 # --- helpers ----------------------------------------------------------------
+
+
+def staff_note(text: Any) -> str:
+    """An event's note in the staff's language, whoever's request set it off (the log
+    is read in admin; a family's Hindi page must not write a Hindi note)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
 
 
 def actor_label_for(actor: User | None, default: str) -> str:
@@ -291,7 +300,9 @@ def _create_request(
         to_status=Status.NEW,
         actor=None,
         actor_label="family",
-        note=_("Needs clinical review.") if visit_request.needs_clinical_review else "",
+        note=staff_note(gettext_lazy("Needs clinical review."))
+        if visit_request.needs_clinical_review
+        else "",
     )
     # Both kinds in one call: one broker round trip per booking. The family
     # is waiting for their reference, at whatever hour they booked.
