@@ -23,8 +23,16 @@ from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from booking.messages import tell_nurse_visit_is_off
 from booking.models import AccessAction, AccessLog, Consent, RequestEvent, Status, VisitRequest
-from booking.workflow import CLOSED_STATUSES, actor_label_for, locked, move_status, record_event
+from booking.workflow import (
+    CLOSED_STATUSES,
+    STOPPED_WHEN_CLOSED,
+    actor_label_for,
+    locked,
+    move_status,
+    record_event,
+)
 from outbox.queueing import cancel_pending, messages_of
 
 logger = logging.getLogger(__name__)
@@ -107,13 +115,16 @@ def visit_request_withdraw_consent(
     Pending messages are cancelled, an open request is cancelled, personal
     fields are erased in place and the consent is marked withdrawn, all at
     once. No acknowledgement is sent: we no longer hold an address for it.
+    The nurse of a booked visit is told it left her list (her address is
+    staff's, not the family's).
     """
     visit_request = locked(visit_request)
     if visit_request.anonymised_at is not None:
         return visit_request
     now = timezone.now()
     label = actor_label_for(actor, "family")
-    cancel_pending(subject=visit_request)
+    was_scheduled = visit_request.status == Status.SCHEDULED
+    cancel_pending(subject=visit_request, kinds=STOPPED_WHEN_CLOSED)
     if visit_request.is_open:
         move_status(
             visit_request,
@@ -133,6 +144,7 @@ def visit_request_withdraw_consent(
         actor_label=label,
         note=_("Consent withdrawn; personal details erased."),
     )
+    tell_nurse_visit_is_off(visit_request, was_scheduled=was_scheduled)
     Consent.objects.filter(request=visit_request).update(withdrawn_at=now)
     if actor is not None:
         access_log_record(actor=actor, action=AccessAction.WITHDRAW, requests=[visit_request])

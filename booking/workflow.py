@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from booking import messages as booking_messages
+from booking import scheduling
 from booking.models import (
     Consent,
     MessageKind,
@@ -44,6 +44,18 @@ if TYPE_CHECKING:
     from booking.privacy import Notice
 
 logger = logging.getLogger(__name__)
+
+# What a family is told about one schedule of the visit: a new schedule cancels
+# those not yet sent, and the nurse's messages are left to go (booking.messages).
+FAMILY_SCHEDULE_KINDS = (
+    MessageKind.VISIT_SCHEDULED,
+    MessageKind.RESCHEDULED,
+    MessageKind.REMINDER_24H,
+    MessageKind.REMINDER_2H,
+)
+# Closing a request stops every message but the one telling a nurse that a
+# visit left her list (she must not go to it).
+STOPPED_WHEN_CLOSED = tuple(kind for kind in MessageKind if kind != MessageKind.NURSE_CANCELLED)
 
 REMINDER_OFFSETS = {
     MessageKind.REMINDER_24H: datetime.timedelta(hours=24),
@@ -110,6 +122,7 @@ def record_event(
     actor: User | None,
     actor_label: str,
     note: str = "",
+    changes: dict[str, list[Any]] | None = None,
 ) -> RequestEvent:
     return RequestEvent.objects.create(
         request=visit_request,
@@ -118,6 +131,7 @@ def record_event(
         actor=actor,
         actor_label=actor_label,
         note=note,
+        changes=changes or {},
     )
 
 
@@ -147,6 +161,7 @@ def move_status(
     actor: User | None,
     actor_label: str,
     note: str = "",
+    changes: dict[str, list[Any]] | None = None,
 ) -> str:
     """Check the move is allowed, set the status and log it. Returns the old status."""
     from_status = visit_request.status
@@ -166,6 +181,7 @@ def move_status(
         actor=actor,
         actor_label=actor_label,
         note=note,
+        changes=changes,
     )
     return from_status
 
@@ -305,25 +321,6 @@ def visit_request_mark_contacted(
     return visit_request
 
 
-def nurse_has_overlap(
-    *,
-    nurse: User,
-    start: datetime.datetime,
-    end: datetime.datetime,
-    exclude_pk: int,
-) -> bool:
-    return (
-        VisitRequest.objects.filter(
-            nurse=nurse,
-            status=Status.SCHEDULED,
-            scheduled_start__lt=end,
-            scheduled_end__gt=start,
-        )
-        .exclude(pk=exclude_pk)
-        .exists()
-    )
-
-
 @transaction.atomic
 def visit_request_schedule(
     *,
@@ -331,10 +328,20 @@ def visit_request_schedule(
     start: datetime.datetime,
     end: datetime.datetime,
     nurse: User,
-    actor: User,
+    actor: User | None,
     note: str = "",
+    override_reason: str = "",
 ) -> VisitRequest:
-    """Book the visit with a nurse; queue the confirmation and fresh reminders."""
+    """Book the visit with a nurse, or move it; tell the family and the nurses.
+
+    Every scheduling rule (booking.scheduling) is checked under the nurse's
+    row lock. A broken rule refuses the booking, naming each clash, unless
+    `override_reason` is given: the event then keeps the reason and the
+    rules it overrode. A move is told as a move: RESCHEDULED to the family
+    (old and new time), NURSE_MOVED to the same nurse, or NURSE_CANCELLED to
+    the old nurse and NURSE_ASSIGNED to the new one. The event holds the old
+    and new values.
+    """
     if timezone.is_naive(start) or timezone.is_naive(end):
         raise ValueError("schedule times must be aware")
     if start <= timezone.now():
@@ -344,28 +351,41 @@ def visit_request_schedule(
     # Lock the nurse's row so two coordinators cannot double-book her at once.
     type(nurse).objects.select_for_update().filter(pk=nurse.pk).first()
     visit_request = locked(visit_request)
-    if nurse_has_overlap(nurse=nurse, start=start, end=end, exclude_pk=visit_request.pk):
-        raise ValidationError(
-            {"nurse": _("This nurse already has a visit that overlaps this time.")}
-        )
+    found = scheduling.conflicts(visit=visit_request, start=start, end=end, nurse=nurse)
+    override_reason = override_reason.strip()
+    if found and not override_reason:
+        raise scheduling.refusal(found)
     rescheduling = visit_request.status == Status.SCHEDULED
+    old_nurse = visit_request.nurse
+    old_start = visit_request.scheduled_start
+    if rescheduling and (old_start, visit_request.scheduled_end, old_nurse) == (start, end, nurse):
+        raise ValidationError(
+            {"start": _("The visit is already booked at this time with this nurse.")}
+        )
+    version = visit_request.schedule_version + 1
+    notes = [note or (_("Rescheduled.") if rescheduling else "")]
+    if found:
+        notes.append(scheduling.override_note(found, override_reason))
     move_status(
         visit_request,
         Status.SCHEDULED,
         actor=actor,
         actor_label=actor_label_for(actor, ""),
-        note=note or (_("Rescheduled.") if rescheduling else ""),
+        note="\n".join(filter(None, notes)),
+        changes=scheduling.schedule_changes(
+            version=version,
+            old=(old_start, visit_request.scheduled_end, scheduling.staff_name(old_nurse)),
+            new=(start, end, scheduling.staff_name(nurse)),
+        ),
     )
     # Reminders for the old time must never go out.
-    cancel_pending(
-        subject=visit_request,
-        kinds=[MessageKind.VISIT_SCHEDULED, MessageKind.REMINDER_24H, MessageKind.REMINDER_2H],
-    )
+    cancel_pending(subject=visit_request, kinds=FAMILY_SCHEDULE_KINDS)
     visit_request.nurse = nurse
     visit_request.scheduled_start = start
     visit_request.scheduled_end = end
-    visit_request.schedule_version = F("schedule_version") + 1
-    visit_request.full_clean(exclude=["schedule_version"])
+    # Exact under the row lock: the event above names this version.
+    visit_request.schedule_version = version
+    visit_request.full_clean()
     visit_request.save(
         update_fields=[
             "status",
@@ -376,13 +396,16 @@ def visit_request_schedule(
             "updated_at",
         ]
     )
-    visit_request.refresh_from_db(fields=["schedule_version"])
     now = timezone.now()
-    _queue(visit_request, [MessageKind.VISIT_SCHEDULED], due_at=now)
+    family_kind = MessageKind.RESCHEDULED if rescheduling else MessageKind.VISIT_SCHEDULED
+    _queue(visit_request, [family_kind], due_at=now)
     for kind, offset in REMINDER_OFFSETS.items():
         due = start - offset
         if due > now:
             _queue(visit_request, [kind], due_at=due, not_after=start)
+    booking_messages.tell_nurses_scheduled(
+        visit_request, moved=rescheduling, old_nurse=old_nurse, old_start=old_start
+    )
     return visit_request
 
 
@@ -415,12 +438,14 @@ def visit_request_cancel(
     """Cancel (by the family or staff) or decline (by staff) an open request.
 
     Every pending message is cancelled in the same transaction, and the
-    family is told.
+    family is told: a decline in its own words, with where to turn next. The
+    nurse of a booked visit is told it left her list.
     """
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Please give a reason.")})
     visit_request = locked(visit_request)
+    was_scheduled = visit_request.status == Status.SCHEDULED
     to_status = Status.DECLINED if decline else Status.CANCELLED
     move_status(
         visit_request,
@@ -429,17 +454,18 @@ def visit_request_cancel(
         actor_label=actor_label_for(actor, "family"),
         note=reason,
     )
-    cancel_pending(subject=visit_request)
+    cancel_pending(subject=visit_request, kinds=STOPPED_WHEN_CLOSED)
     visit_request.closing_reason = reason
     visit_request.save(update_fields=["status", "closing_reason", "closed_at", "updated_at"])
     # A family cancelling from its link is waiting for the answer; a
     # cancellation by staff at night can wait for the morning.
     _queue(
         visit_request,
-        [MessageKind.CANCELLED],
+        [MessageKind.DECLINED if decline else MessageKind.CANCELLED],
         due_at=timezone.now(),
         held_in_quiet_hours=actor is not None,
     )
+    booking_messages.tell_nurse_visit_is_off(visit_request, was_scheduled=was_scheduled)
     return visit_request
 
 
