@@ -182,7 +182,7 @@ def submit_case(stack: Stack, case: Case, *, runs: int, seconds: float) -> None:
             p50_ms=result["latency_us"]["p50"] / 1000,
             p99_ms=result["latency_us"]["p99"] / 1000,
             errors=errors,
-            cpu_ms=1000 * cpu / max(result["requests"], 1),
+            cpu_ms=1000 * cpu / max(saved, 1),  # per saved request
             others=share["others"],
             extra={
                 "sent": result["sent"],

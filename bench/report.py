@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from bench.model import CONNECTIONS, THREADS, Case
+from bench.model import BENCH, CONNECTIONS, THREADS, Case
+from bench.profiling import parts_table
 from bench.stack import (
     ROOT,
 )
+
+PROFILES = BENCH / "post_profile.json"
 
 # --- the report -----------------------------------------------------------------
 
@@ -39,6 +43,34 @@ def judge(cases: list[Case], sweep: dict[str, Any] | None, memory: dict[str, lis
             )
         elif case.key == "baseline":
             case.ok = None
+
+
+# The booking POST's web CPU per saved request may be at most this many times
+# the yardstick's CPU per request in the same run (issue 20).
+POST_RATIO_TARGET = 8.0
+
+
+def post_ratio(cases: list[Case]) -> tuple[float, float, float] | None:
+    """(POST web CPU ms per saved request, yardstick CPU ms per request, their
+    ratio), medians of this run's runs; None without both cases."""
+    runs = {c.key: c for c in cases if c.runs}
+    if "submit" not in runs or "baseline" not in runs:
+        return None
+    post, yard = runs["submit"].median("cpu_ms"), runs["baseline"].median("cpu_ms")
+    return post, yard, post / yard
+
+
+def post_ratio_line(cases: list[Case]) -> str:
+    found = post_ratio(cases)
+    if found is None:
+        return ""
+    post, yard, ratio = found
+    verdict = "met" if ratio <= POST_RATIO_TARGET else "**missed**"
+    return (
+        f"Booking POST against the yardstick, same run: {post:.2f} ms of web CPU per saved "
+        f"request / {yard:.2f} ms per yardstick request = **{ratio:.1f}x** "
+        f"(target <= {POST_RATIO_TARGET:.0f}x: {verdict})."
+    )
 
 
 def report(
@@ -71,7 +103,8 @@ def report(
         "one beat running throughout.",
         f"- wrk: {THREADS} threads, {CONNECTIONS} connections, "
         f"{'3 s x 1' if quick else '10 s x 3'} runs per case; medians of the runs. "
-        "Server CPU is the gunicorn workers' CPU time per request; other load is the CPU "
+        "Server CPU is the gunicorn workers' CPU time per request (per saved request for "
+        "submissions); other load is the CPU "
         "used meanwhile by processes that are neither this benchmark's nor PostgreSQL "
         "(the machine is shared), in cores out of 2.",
         "",
@@ -90,6 +123,8 @@ def report(
             f"{case.median('others'):.2f} | {verdict(case.ok)} |"
         )
     submit = next((c for c in cases if c.key == "submit" and c.runs), None)
+    if post_ratio_line(cases):
+        lines += ["", post_ratio_line(cases)]
     if submit:
         lines += [
             "",
@@ -97,9 +132,11 @@ def report(
             "one confirmation SMS and one coordinator email, in one transaction):",
             "",
             "| run | sent | answered 2xx/3xx | saved requests | confirmations | duplicates "
-            "| errors | window s | CPU ms per saved request: web + worker + PostgreSQL |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |",
+            "| errors | window s | CPU ms per saved request: web + worker + PostgreSQL "
+            "| web CPU / yardstick |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | ---: |",
         ]
+        found = post_ratio(cases)
         for i, r in enumerate(submit.runs, 1):
             e = r.extra
             errors = ", ".join(f"{k} {v}" for k, v in e["error_detail"].items()) or "0"
@@ -108,7 +145,8 @@ def report(
                 f"| {i} | {e['sent']:,} | {e['answered_2xx_3xx']:,} | {e['saved']:,} | "
                 f"{e['confirmations']:,} | {e['duplicates']} | {errors} | {e['window_s']:.2f} | "
                 f"{r.cpu_ms:.1f} + {e['worker_cpu_ms']:.1f} + {e['postgres_cpu_ms']:.1f} "
-                f"= {total:.1f} (at most {2000 / total:,.0f}/s on 2 idle cores) |"
+                f"= {total:.1f} (at most {2000 / total:,.0f}/s on 2 idle cores) | "
+                + (f"{r.cpu_ms / found[1]:.1f}x |" if found else " |")
             )
         if drain:
             statuses = ", ".join(f"{k} {v:,}" for k, v in sorted(drain["statuses"].items()))
@@ -149,6 +187,20 @@ def report(
             "```",
             sweep["rescue_plan"],
             "```",
+        ]
+    if PROFILES.exists():
+        entries = json.loads(PROFILES.read_text())
+        lines += [
+            "",
+            "Where a booking POST's web CPU goes, by part (`python -m bench.post_profile "
+            "--label L`: one yardstick run and one submission run of 10 s with py-spy "
+            "sampling the gunicorn workers, which slows them, so compare the ratio rather than "
+            "the milliseconds with the table above; each sample is charged to the deepest "
+            "part on its stack, `bench.profiling.POST_PARTS`; "
+            + ", ".join(f"{k}: {v['when']} at {v['commit']}" for k, v in entries.items())
+            + "):",
+            "",
+            parts_table(entries).rstrip("\n"),
         ]
     if memory:
         limits = {"gunicorn worker": 120, "celery pool process": 150, "celery main": 150}

@@ -20,7 +20,7 @@ import sys
 from bench.cases import drain_messages, get_case, submit_case
 from bench.model import GUIDE_PAGE, RESULTS, Case
 from bench.profiling import PROFILE
-from bench.report import gunicorn_settings, judge, loadavg, report
+from bench.report import gunicorn_settings, judge, loadavg, post_ratio_line, report
 from bench.stack import (
     ROOT,
     Stack,
@@ -98,6 +98,8 @@ def main() -> int:
             )
             memory = stack.memory()
         judge(cases, sweep, memory)
+        if post_ratio_line(cases):
+            print(post_ratio_line(cases), flush=True)
         text = report(
             cases,
             sweep,

@@ -18,8 +18,9 @@ from bench.stack import (
 # --- the due-message sweep ----------------------------------------------------------
 
 SWEEP_SQL = """
+-- CASCADE: whatever else points at a request (change requests, ...) goes too.
 TRUNCATE booking_visitrequest, booking_consent, booking_requestevent, outbox_message,
-    django_session;
+    django_session CASCADE;
 SET synchronous_commit TO off;
 INSERT INTO booking_visitrequest (
     reference, submission_token, submission_fingerprint, link_nonce, language, submitted_by, patient_name,
@@ -28,14 +29,15 @@ INSERT INTO booking_visitrequest (
     address_line, street, area, landmark, pin_code, service_area_id, cancer_type, medicine,
     medicine_other, oncologist_name, hospital_name, first_dose_in_hospital,
     had_infusion_reaction, has_prescription, preferred_date, preferred_time, notes,
-    needs_clinical_review, status, schedule_version, closing_reason, created_at, updated_at)
+    needs_clinical_review, status, schedule_version, closing_reason, handover_notes, created_at,
+    updated_at)
 SELECT 'UH-' || lpad(to_hex(n), 9, '0'), gen_random_uuid(), '', md5(n::text)::varchar(16), 'en',
     'patient', 'Testina Fictional', 1960, '+91982' || lpad((n %% 10000000)::text, 7, '0'),
     'testina' || n || '@example.com', '', '', '', '', 'patient',
     'Flat 12, Imaginary Heights', 'Example Road', 'Andheri West', '', '400053',
     (SELECT id FROM booking_servicearea WHERE pin_code = '400053'), 'Lung cancer',
     'pembrolizumab', '', 'Dr Placeholder', 'Nowhere General Hospital', true, false, true,
-    current_date + 3, 'morning', '', false, 'completed', 1, '',
+    current_date + 3, 'morning', '', false, 'completed', 1, '', '',
     now() - interval '400 days' + n * interval '1 minute', now()
 FROM generate_series(1, %(requests)s) AS n;
 -- Five messages a request: history (sent), a few cancelled and failed, upcoming

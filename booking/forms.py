@@ -11,8 +11,11 @@ from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from booking.form_errors import ErrorSummaryMixin
+from booking.form_fields import CheckedOnly, VisitDateInput
 from booking.models import Medicine, Recipient, Submitter, TimeOfDay, VisitRequest
 from booking.service_areas import area_serving
 from uhapo.phone import InvalidPhone, display_phone, parse_indian_mobile
@@ -20,7 +23,7 @@ from uhapo.phone import InvalidPhone, display_phone, parse_indian_mobile
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-MAX_DAYS_AHEAD = 60
+MAX_DAYS_AHEAD = VisitDateInput.MAX_DAYS_AHEAD
 # A name has at least this many letters: a lone initial, a dot or a row of
 # emoji is not a name a nurse can ask for at the door.
 MIN_NAME_LETTERS = 2
@@ -97,10 +100,14 @@ def _yes_no_field(
     )
 
 
-class VisitRequestForm(forms.Form):
+class VisitRequestForm(ErrorSummaryMixin, forms.Form):
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
     # A field people never see; bots fill it in.
-    website = forms.CharField(required=False, label=_("Leave this empty"))
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
     submitted_by = forms.ChoiceField(
         label=_("Who is filling in this form?"),
@@ -112,11 +119,13 @@ class VisitRequestForm(forms.Form):
     patient_name = TextField(
         label=_("Patient's full name"),
         max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
         help_text=_("As it appears on the prescription."),
         error_messages={"required": _("Enter the patient's full name.")},
     )
     patient_birth_year = forms.IntegerField(
         label=_("Patient's year of birth"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         help_text=_("For example 1958."),
         error_messages={
             "required": _("Enter the year the patient was born."),
@@ -132,6 +141,7 @@ class VisitRequestForm(forms.Form):
         label=_("Patient's email (optional)"),
         required=False,
         max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Enter an email address like name@example.com.")},
     )
 
@@ -197,6 +207,9 @@ class VisitRequestForm(forms.Form):
         label=_("PIN code"),
         max_length=6,
         min_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "postal-code", "pattern": "[0-9]{6}"}
+        ),
         help_text=_("6 digits."),
         error_messages={
             "required": _("Enter the 6-digit PIN code."),
@@ -250,7 +263,7 @@ class VisitRequestForm(forms.Form):
     preferred_date = forms.DateField(
         label=_("Preferred date"),
         help_text=_("Any day from tomorrow up to 60 days ahead."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=VisitDateInput,
         error_messages={
             "required": _("Enter the date you would like the visit."),
             "invalid": _("Enter a real date, for example 2026-12-03."),
@@ -281,27 +294,25 @@ class VisitRequestForm(forms.Form):
 
     CAREGIVER_FIELDS = ("caregiver_name", "caregiver_relationship", "caregiver_phone")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["patient_name"].widget.attrs["autocomplete"] = "name"
-        self.fields["patient_email"].widget.attrs["autocomplete"] = "email"
-        self.fields["patient_birth_year"].widget.attrs.update(
-            {"inputmode": "numeric", "autocomplete": "off"}
-        )
-        self.fields["pin_code"].widget.attrs.update(
-            {"inputmode": "numeric", "autocomplete": "postal-code", "pattern": "[0-9]{6}"}
-        )
-        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
-        tomorrow = self._today() + datetime.timedelta(days=1)
-        self.fields["preferred_date"].widget.attrs.update(
-            {
-                "min": tomorrow.isoformat(),
-                "max": (self._today() + datetime.timedelta(days=MAX_DAYS_AHEAD)).isoformat(),
-            }
-        )
-        self.helper = (
-            self._layout_helper()
-        )  # per form: crispy's Submit rewrites itself when rendered
+    # Every attribute a field shows is set on its class-level widget (the dates
+    # at rendering, by VisitDateInput), so a form costs only Django's copy of
+    # its fields; the layout is built only for a form that is shown.
+
+    @classmethod
+    def checking(cls, data: Any) -> VisitRequestForm:
+        """A bound form that only checks the answers, sharing the class's fields.
+
+        Never render it: a page shows `VisitRequestForm(data)`, which has
+        fields of its own."""
+        form = cls.__new__(cls)
+        form.base_fields = CheckedOnly(cls.base_fields)  # type: ignore[misc]
+        form.__init__(data)  # type: ignore[misc]
+        return form
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        # Per form: crispy's Submit rewrites itself when rendered.
+        return self._layout_helper()
 
     @staticmethod
     def _today() -> datetime.date:
@@ -473,18 +484,3 @@ class VisitRequestForm(forms.Form):
             for k, v in self.cleaned_data.items()
             if k in model_fields and k != "submission_token"
         }
-
-    @property
-    def error_summary(self) -> list[tuple[str, str]]:
-        """(anchor, message) pairs for the summary at the top of the page."""
-        items: list[tuple[str, str]] = []
-        for name, errors in self.errors.items():
-            if name == "__all__":
-                items += [("", str(e)) for e in errors]
-                continue
-            field = self[name]
-            anchor = field.auto_id
-            if isinstance(field.field.widget, forms.RadioSelect):
-                anchor = f"{anchor}_0"
-            items += [(anchor, str(e)) for e in errors]
-        return items

@@ -32,7 +32,7 @@ def status_path(visit_request: VisitRequest) -> str:
 def request_from_token(token: str) -> VisitRequest:
     try:
         pk, nonce = signing.loads(token, salt=_SALT, max_age=MAX_AGE)
-        visit_request = VisitRequest.objects.select_related("nurse").get(pk=pk)
+        visit_request = VisitRequest.objects.select_related("nurse__nurse_profile").get(pk=pk)
     except (signing.BadSignature, ValueError, TypeError, VisitRequest.DoesNotExist) as exc:
         raise LinkInvalid from exc
     if not nonce or visit_request.link_nonce != nonce:

@@ -29,7 +29,8 @@ from uhapo.phone import InvalidPhone, display_phone, parse_indian_mobile
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-# Kinds that belong to one schedule of the visit: never sent once it moved or closed.
+# Kinds that belong to one schedule of the visit: never sent once it moved or
+# closed, and cancelled by the next schedule (the nurse's are left to go).
 SCHEDULE_KINDS = {
     MessageKind.VISIT_SCHEDULED,
     MessageKind.RESCHEDULED,
@@ -40,6 +41,9 @@ SCHEDULE_KINDS = {
 # about: a NURSE_CANCELLED of version N ends the nurse's run of visits up to N.
 NURSE_KINDS = {MessageKind.NURSE_ASSIGNED, MessageKind.NURSE_MOVED, MessageKind.NURSE_CANCELLED}
 NURSE_TOLD = (MessageKind.NURSE_ASSIGNED, MessageKind.NURSE_MOVED)
+# Closing a request stops every message but the one telling a nurse that a
+# visit left her list (she must not go to it).
+STOPPED_WHEN_CLOSED = tuple(kind for kind in MessageKind if kind != MessageKind.NURSE_CANCELLED)
 # Closing a visit whose family had a calendar file: the file that removes it.
 CLOSING_KINDS = {MessageKind.CANCELLED, MessageKind.DECLINED}
 
@@ -178,6 +182,8 @@ def _context(message: Message, visit_request: VisitRequest) -> dict[str, Any]:
         "support_phone": display_phone(settings.SUPPORT_PHONE),
         "site_url": settings.SITE_URL,
         "needs_clinical_review": visit_request.needs_clinical_review,
+        "cycle_number": visit_request.cycle_number,
+        "preferred_date": visit_request.preferred_date,
     }
     if message.kind in NURSE_KINDS:
         return {**context, **_nurse_context(message, visit_request)}
@@ -186,6 +192,9 @@ def _context(message: Message, visit_request: VisitRequest) -> dict[str, Any]:
         context["family_language"] = visit_request.language
     else:
         context["status_url"] = settings.SITE_URL + status_path(visit_request)
+    if message.kind == MessageKind.CHANGE_ANSWERED:
+        answered = visit_request.change_requests.exclude(answer="").order_by("-answered_at").first()
+        context["answer"] = answered.answer if answered else ""
     if visit_request.scheduled_start:
         context.update(
             start=timezone.localtime(visit_request.scheduled_start),

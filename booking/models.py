@@ -6,6 +6,8 @@ constraints only.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
@@ -362,6 +364,10 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visit}: {self.get_status_display()}"
+
+    @property
+    def days(self) -> list[datetime.date]:
+        return [datetime.date.fromisoformat(day) for day in self.preferred_dates]
 
 
 class MessageKind(models.TextChoices):

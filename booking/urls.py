@@ -1,6 +1,6 @@
 from django.urls import path
 
-from booking import views
+from booking import family_views, views
 
 app_name = "booking"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("request/erased/", views.request_erased, name="erased"),
     path("request/<str:token>/", views.request_status, name="status"),
     path("request/<str:token>/cancel/", views.request_cancel, name="cancel"),
+    path("request/<str:token>/confirm/", family_views.request_confirm, name="confirm"),
+    path("request/<str:token>/move/", family_views.request_move, name="move"),
     path("request/<str:token>/withdraw/", views.request_withdraw, name="withdraw"),
     path("privacy/", views.privacy_notice, name="privacy"),
 ]

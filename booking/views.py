@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
@@ -73,13 +74,18 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _shown(data: Any) -> VisitRequestForm:
+    """The posted answers with their errors, as a form the page can show."""
+    form = VisitRequestForm(data)
+    form.is_valid()
+    return form
+
+
 def _with_fresh_token(request: HttpRequest) -> VisitRequestForm:
     """The posted answers again, under a new one-use token."""
     data = request.POST.copy()
     data["submission_token"] = str(uuid.uuid4())
-    form = VisitRequestForm(data)
-    form.is_valid()
-    return form
+    return _shown(data)
 
 
 @sensitive_post_parameters()
@@ -87,7 +93,10 @@ def _with_fresh_token(request: HttpRequest) -> VisitRequestForm:
 @ratelimit(group="booking-ip", key="ip", rate=_ip_rate, method="POST")
 def request_visit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        form = VisitRequestForm(request.POST)
+        # Checked with the class's fields (no copy per post); a page with
+        # errors shows a form of its own, checked again.
+        form = VisitRequestForm.checking(request.POST)
+        shown = None
         if form.is_valid():
             phone = form.cleaned_data["patient_phone"]
             token = form.cleaned_data["submission_token"]
@@ -106,10 +115,11 @@ def request_visit(request: HttpRequest) -> HttpResponse:
                     notice=current_notice(),
                 )
             except workflow.SubmissionTokenReused as exc:
-                form = _with_fresh_token(request)
-                form.add_error(None, exc)
+                shown = _with_fresh_token(request)
+                shown.add_error(None, exc)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                shown = _shown(request.POST)
+                shown.add_error(None, exc)
             else:
                 if created:
                     _phone_usage(request, phone, increment=True)
@@ -124,6 +134,7 @@ def request_visit(request: HttpRequest) -> HttpResponse:
                     samesite="Lax",
                 )
                 return response
+        form = shown or _shown(request.POST)
         return _no_store(render(request, "booking/request_form.html", {"form": form}))
     return _no_store(HttpResponse(_empty_form_page(request)))
 
@@ -220,6 +231,10 @@ def request_status(request: HttpRequest, token: str) -> HttpResponse:
         "visit_request": visit_request,
         "token": token,
         "cancelled_now": request.GET.get("cancelled") == "1",
+        "confirmed_now": request.GET.get("confirmed") == "1",
+        "move_asked_now": request.GET.get("move_asked") == "1",
+        # The family's last request to move the visit, and its answer.
+        "change": visit_request.change_requests.first(),
     }
     return _private(render(request, "booking/status.html", context))
 

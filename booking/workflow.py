@@ -45,18 +45,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# What a family is told about one schedule of the visit: a new schedule cancels
-# those not yet sent, and the nurse's messages are left to go (booking.messages).
-FAMILY_SCHEDULE_KINDS = (
-    MessageKind.VISIT_SCHEDULED,
-    MessageKind.RESCHEDULED,
-    MessageKind.REMINDER_24H,
-    MessageKind.REMINDER_2H,
-)
-# Closing a request stops every message but the one telling a nurse that a
-# visit left her list (she must not go to it).
-STOPPED_WHEN_CLOSED = tuple(kind for kind in MessageKind if kind != MessageKind.NURSE_CANCELLED)
-
 REMINDER_OFFSETS = {
     MessageKind.REMINDER_24H: datetime.timedelta(hours=24),
     MessageKind.REMINDER_2H: datetime.timedelta(hours=2),
@@ -122,8 +110,9 @@ def record_event(
     actor: User | None,
     actor_label: str,
     note: str = "",
-    changes: dict[str, list[Any]] | None = None,
+    changes: Mapping[str, tuple[Any, Any] | list[Any]] | None = None,
 ) -> RequestEvent:
+    """Append to the request's log; `changes` is {field: (old, new)}, JSON-ready values."""
     return RequestEvent.objects.create(
         request=visit_request,
         from_status=from_status,
@@ -131,7 +120,7 @@ def record_event(
         actor=actor,
         actor_label=actor_label,
         note=note,
-        changes=changes or {},
+        changes={name: list(pair) for name, pair in (changes or {}).items()},
     )
 
 
@@ -161,7 +150,7 @@ def move_status(
     actor: User | None,
     actor_label: str,
     note: str = "",
-    changes: dict[str, list[Any]] | None = None,
+    changes: Mapping[str, tuple[Any, Any] | list[Any]] | None = None,
 ) -> str:
     """Check the move is allowed, set the status and log it. Returns the old status."""
     from_status = visit_request.status
@@ -184,6 +173,17 @@ def move_status(
         changes=changes,
     )
     return from_status
+
+
+def refuse_before_start(visit_request: VisitRequest) -> None:
+    """Refuse to close a visit as having taken place before it starts (and its reminders)."""
+    start = visit_request.scheduled_start
+    if start is not None and start > timezone.now():
+        raise ValidationError(
+            _("This visit starts at %(start)s: it cannot be completed before it starts.")
+            % {"start": timezone.localtime(start).strftime("%d %b %Y %H:%M")},
+            code="before_start",
+        )
 
 
 def locked(visit_request: VisitRequest) -> VisitRequest:
@@ -266,8 +266,8 @@ def _create_request(
         link_nonce=secrets.token_hex(8),
         language=language,
     )
-    visit_request.service_area = area_serving(visit_request.pin_code)
-    if visit_request.service_area is None:
+    visit_request.service_area_id = area_serving(visit_request.pin_code)
+    if visit_request.service_area_id is None:
         raise ValidationError({"pin_code": _("We do not visit this PIN code yet.")})
     visit_request.needs_clinical_review = bool(
         not visit_request.first_dose_in_hospital or visit_request.had_infusion_reaction
@@ -334,13 +334,10 @@ def visit_request_schedule(
 ) -> VisitRequest:
     """Book the visit with a nurse, or move it; tell the family and the nurses.
 
-    Every scheduling rule (booking.scheduling) is checked under the nurse's
-    row lock. A broken rule refuses the booking, naming each clash, unless
-    `override_reason` is given: the event then keeps the reason and the
-    rules it overrode. A move is told as a move: RESCHEDULED to the family
-    (old and new time), NURSE_MOVED to the same nurse, or NURSE_CANCELLED to
-    the old nurse and NURSE_ASSIGNED to the new one. The event holds the old
-    and new values.
+    The scheduling rules are checked under the nurse's row lock; a broken one
+    refuses, naming each clash, unless `override_reason` is given (the event
+    keeps it, its old and new values too). A move is told as a move
+    (booking.messages: RESCHEDULED, NURSE_MOVED, or NURSE_CANCELLED and NURSE_ASSIGNED).
     """
     if timezone.is_naive(start) or timezone.is_naive(end):
         raise ValueError("schedule times must be aware")
@@ -351,10 +348,7 @@ def visit_request_schedule(
     # Lock the nurse's row so two coordinators cannot double-book her at once.
     type(nurse).objects.select_for_update().filter(pk=nurse.pk).first()
     visit_request = locked(visit_request)
-    found = scheduling.conflicts(visit=visit_request, start=start, end=end, nurse=nurse)
-    override_reason = override_reason.strip()
-    if found and not override_reason:
-        raise scheduling.refusal(found)
+    found = scheduling.checked(visit_request, start, end, nurse, override_reason=override_reason)
     rescheduling = visit_request.status == Status.SCHEDULED
     old_nurse = visit_request.nurse
     old_start = visit_request.scheduled_start
@@ -365,7 +359,7 @@ def visit_request_schedule(
     version = visit_request.schedule_version + 1
     notes = [note or (_("Rescheduled.") if rescheduling else "")]
     if found:
-        notes.append(scheduling.override_note(found, override_reason))
+        notes.append(scheduling.override_note(found, override_reason.strip()))
     move_status(
         visit_request,
         Status.SCHEDULED,
@@ -379,7 +373,7 @@ def visit_request_schedule(
         ),
     )
     # Reminders for the old time must never go out.
-    cancel_pending(subject=visit_request, kinds=FAMILY_SCHEDULE_KINDS)
+    cancel_pending(subject=visit_request, kinds=booking_messages.SCHEDULE_KINDS)
     visit_request.nurse = nurse
     visit_request.scheduled_start = start
     visit_request.scheduled_end = end
@@ -413,8 +407,14 @@ def visit_request_schedule(
 def visit_request_complete(
     *, visit_request: VisitRequest, actor: User, note: str = ""
 ) -> VisitRequest:
-    """Close a visit that took place."""
+    """Close a one-off visit that took place (never before its start), recording nothing."""
     visit_request = locked(visit_request)
+    refuse_before_start(visit_request)
+    if visit_request.course_id is not None:
+        raise ValidationError(
+            _("A visit in a course is closed by recording it, so the next cycle is proposed."),
+            code="course_visit",
+        )
     move_status(
         visit_request,
         Status.COMPLETED,
@@ -454,7 +454,7 @@ def visit_request_cancel(
         actor_label=actor_label_for(actor, "family"),
         note=reason,
     )
-    cancel_pending(subject=visit_request, kinds=STOPPED_WHEN_CLOSED)
+    cancel_pending(subject=visit_request, kinds=booking_messages.STOPPED_WHEN_CLOSED)
     visit_request.closing_reason = reason
     visit_request.save(update_fields=["status", "closing_reason", "closed_at", "updated_at"])
     # A family cancelling from its link is waiting for the answer; a

@@ -20,6 +20,7 @@ from booking.models import (
     TimeOfDay,
     VisitRequest,
 )
+from care.models import Course, Patient, Regimen
 
 
 class ServiceAreaFactory(factory.django.DjangoModelFactory):
@@ -216,3 +217,29 @@ class MessageFactory(factory.django.DjangoModelFactory):
     audience = "patient"
     recipient = "+919820012345"
     due_at = factory.LazyFunction(timezone.now)
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Patient
+
+    full_name = "Testina Fictional"
+    birth_year = 1960
+    phone = "+919820012345"
+    email = "testina@example.com"
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    """Pembrolizumab every 3 weeks (from the seeded catalogue), 35 doses."""
+
+    class Meta:
+        model = Course
+
+    patient = factory.SubFactory(PatientFactory)
+    regimen = factory.LazyFunction(lambda: Regimen.objects.get(name="Pembrolizumab every 3 weeks"))
+    interval_days = 21
+    infusion_minutes = 30
+    planned_cycles = 35
+    hospital = "Nowhere General Hospital"
+    oncologist = "Dr Placeholder"
+    started_on = factory.LazyFunction(timezone.localdate)

@@ -19,6 +19,10 @@ class StaffSessionLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Without a session cookie nobody is signed in: a family's visit never
+        # loads an anonymous user just to find that out.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             started = request.session.get(SESSION_STARTED_KEY)

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.admin.permissions import nurse_label, nurses
-from booking.models import Medicine
+from booking.cycles import due_to_book
+from booking.models import ChangeRequestStatus, Medicine
 from booking.triage import in_ist, overdue_requests
 
 
@@ -120,4 +121,37 @@ class MedicineFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() in Medicine.values:
             return queryset.filter(medicine=self.value())
+        return queryset
+
+
+class DueToBookFilter(admin.SimpleListFilter):
+    """Visits of a course waiting to be booked: proposed to the family, or confirmed by them."""
+
+    title = _("course visits to book")
+    parameter_name = "due"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [
+            ("book", _("Due to book (proposed or confirmed)")),
+            ("confirmed", _("Confirmed by the family, not booked")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "book":
+            return queryset.filter(due_to_book())
+        if self.value() == "confirmed":
+            return queryset.filter(due_to_book(), family_confirmed_at__isnull=False)
+        return queryset
+
+
+class ChangeAskedFilter(admin.SimpleListFilter):
+    title = _("asked to move")
+    parameter_name = "move"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [("open", _("Family asked to move, not answered"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "open":
+            return queryset.filter(change_requests__status=ChangeRequestStatus.OPEN)
         return queryset

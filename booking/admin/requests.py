@@ -14,14 +14,19 @@ from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from booking import change_requests, cycles
 from booking.admin.access_log import AccessLoggedMixin
 from booking.admin.actions import BulkActionsMixin
+from booking.admin.course_views import CourseViewsMixin
 from booking.admin.exports import export_csv
 from booking.admin.filters import (
+    ChangeAskedFilter,
+    DueToBookFilter,
     MedicineFilter,
     NurseFilter,
     OverdueFilter,
@@ -36,6 +41,7 @@ from booking.admin.permissions import (
     staff_user,
     visible_requests,
 )
+from booking.admin.records import VisitRecordsMixin
 from booking.admin.rows import RequestEventInline
 from booking.admin.visits import DayVisitsMixin
 from booking.admin.workflow_views import WorkflowViewsMixin
@@ -114,6 +120,19 @@ REQUEST_FIELDSETS: FieldsetSpec = (
             )
         },
     ),
+    (
+        _("Course of treatment"),
+        {
+            "fields": (
+                "patient_link",
+                "course_link",
+                "cycle_number",
+                "previous_visit_link",
+                "next_step_text",
+                "change_request_text",
+            )
+        },
+    ),
     (_("What the family asked for"), {"fields": ("preferred_date", "preferred_time", "notes")}),
     (
         _("Visit"),
@@ -144,7 +163,13 @@ REQUEST_FIELDSETS: FieldsetSpec = (
 
 @admin.register(VisitRequest)
 class VisitRequestAdmin(
-    DayVisitsMixin, WorkflowViewsMixin, BulkActionsMixin, AccessLoggedMixin, admin.ModelAdmin
+    CourseViewsMixin,
+    DayVisitsMixin,
+    VisitRecordsMixin,
+    WorkflowViewsMixin,
+    BulkActionsMixin,
+    AccessLoggedMixin,
+    admin.ModelAdmin,
 ):
     list_display = (
         "reference",
@@ -158,9 +183,12 @@ class VisitRequestAdmin(
         "scheduled_start",
     )
     list_select_related = ("nurse", "service_area")
+    list_display_links = ("reference",)
     list_filter = (
         "status",
         OverdueFilter,
+        DueToBookFilter,
+        ChangeAskedFilter,
         "needs_clinical_review",
         PreferredDateFilter,
         ScheduledDateFilter,
@@ -232,7 +260,8 @@ class VisitRequestAdmin(
         return can_triage(request.user)
 
     def has_complete_permission(self, request: HttpRequest) -> bool:
-        return can_triage(request.user) or completes_visits(request.user)
+        # Closing visits in bulk records nothing: a nurse records each visit instead.
+        return can_triage(request.user)
 
     # -- queryset, list, search
 
@@ -245,13 +274,11 @@ class VisitRequestAdmin(
         return tuple(f for f in self.list_filter if f is not NurseFilter)
 
     def get_actions(self, request: HttpRequest) -> dict:
-        actions = super().get_actions(request)
+        # Belt and braces: the permission checks already hide them all from a nurse,
+        # who records each visit on its own page instead.
         if not can_triage(request.user):
-            # Belt and braces: the permission check already hides these.
-            for name in list(actions):
-                if name != "mark_completed":
-                    del actions[name]
-        return actions
+            return {}
+        return super().get_actions(request)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
@@ -310,6 +337,54 @@ class VisitRequestAdmin(
     @admin.display(description=_("helper's mobile"))
     def caregiver_phone_link(self, obj: VisitRequest) -> str:
         return _phone_link(obj.caregiver_phone)
+
+    @admin.display(description=_("patient"))
+    def patient_link(self, obj: VisitRequest) -> str:
+        if obj.patient is None:
+            return str(_("Not linked yet: use “Find or add the patient”."))
+        url = reverse("admin:care_patient_change", args=[obj.patient_id])
+        return format_html('<a href="{}">{}</a>', url, obj.patient)
+
+    @admin.display(description=_("course of treatment"))
+    def course_link(self, obj: VisitRequest) -> str:
+        if obj.course is None:
+            return "-"
+        url = reverse("admin:care_course_change", args=[obj.course_id])
+        return format_html('<a href="{}">{}</a>', url, obj.course)
+
+    @admin.display(description=_("follows"))
+    def previous_visit_link(self, obj: VisitRequest) -> str:
+        previous = obj.previous_visit
+        if previous is None:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a> ({})',
+            previous.get_admin_url(),
+            previous,
+            previous.get_status_display(),
+        )
+
+    @admin.display(description=_("what comes next"))
+    def next_step_text(self, obj: VisitRequest) -> str:
+        step = cycles.next_step(obj)
+        following = VisitRequest.objects.filter(previous_visit=obj).first()
+        if following is not None:
+            return format_html(
+                '{} <a href="{}">{}</a> ({})',
+                step.text if step else "",
+                following.get_admin_url(),
+                following,
+                following.get_status_display(),
+            )
+        return step.text if step else "-"
+
+    @admin.display(description=_("family's request to move"))
+    def change_request_text(self, obj: VisitRequest) -> str:
+        change = change_requests.open_change_request(obj)
+        if change is None:
+            return "-"
+        days = ", ".join(day.strftime("%a %d %b") for day in change.days)
+        return f"{days} ({change.get_preferred_time_display() or _('any time')}): {change.reason}"
 
     def _consent(self, obj: VisitRequest) -> Any:
         try:

@@ -1,4 +1,5 @@
-"""One day's visits, nurse by nurse in time order: the page for planning routes."""
+"""One day's visits: nurse by nurse for coordinators planning routes; a nurse's own day in
+time order, laid out for her phone."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.admin.access_log import log_access
 from booking.admin.forms import VisitsDayForm
-from booking.admin.permissions import nurse_label
+from booking.admin.permissions import can_triage, nurse_label
 from booking.admin.workflow_views import VisitRequestAdminMixin, admin_page, render_page
 from booking.models import AccessAction, Status
 from booking.triage import in_ist
+
+# A visit stays on its day's list once it has taken place, whatever its outcome.
+DAY_STATUSES = [Status.SCHEDULED, Status.COMPLETED, Status.NOT_GIVEN, Status.NO_SHOW]
 
 
 class DayVisitsMixin(VisitRequestAdminMixin):
@@ -33,7 +37,7 @@ class DayVisitsMixin(VisitRequestAdminMixin):
         ]
 
     def visits_view(self, request: HttpRequest) -> HttpResponse:
-        """One day's visits, nurse by nurse in time order, for planning the route."""
+        """One day's visits, nurse by nurse in time order (a nurse: her own, by time)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         day_form = VisitsDayForm(request.GET or None)
@@ -43,12 +47,12 @@ class DayVisitsMixin(VisitRequestAdminMixin):
         visits = (
             self.get_queryset(request)
             .filter(
-                status__in=[Status.SCHEDULED, Status.COMPLETED],
+                status__in=DAY_STATUSES,
                 scheduled_start__gte=start,
                 scheduled_start__lt=start + datetime.timedelta(days=1),
             )
-            .select_related("nurse")
-            .order_by("nurse__first_name", "nurse__last_name", "nurse_id", "scheduled_start")
+            .select_related("nurse", "course")
+            .order_by("nurse__first_name", "nurse__last_name", "nurse_id", "scheduled_start", "pk")
         )
         by_nurse = []
         for nurse, rows in itertools.groupby(visits, key=lambda v: v.nurse):
@@ -68,5 +72,9 @@ class DayVisitsMixin(VisitRequestAdminMixin):
                 "next_day": day + one_day,
                 "by_nurse": by_nurse,
                 "visit_count": len(shown),
+                # A nurse's own day, in time order, as cards that fit a phone.
+                "own_day": None
+                if can_triage(request.user)
+                else sorted(shown, key=lambda v: (v.scheduled_start, v.pk)),
             },
         )

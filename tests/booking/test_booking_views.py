@@ -387,3 +387,41 @@ def test_the_kept_form_page_never_hands_one_visitors_scheme_or_host_to_another(c
     assert 'href="https://testserver/hi/book/"' in secure
     assert "http://testserver/" not in secure
     assert "testserver" not in other_host.split("<body")[0]
+
+
+def test_errors_shown_to_one_visitor_never_mark_the_next_visitors_form(client):
+    """A post is checked with the form class's own fields; only a copy is ever shown."""
+    from django.core.cache import caches
+
+    refused = client.post(BOOK, form_data(patient_name="", pin_code="110001"))
+    assert "is-invalid" in refused.content.decode()
+    assert client.post(BOOK, form_data()).status_code == 302
+    caches["template_fragments"].clear()
+    assert "is-invalid" not in client.get(BOOK).content.decode()
+    again = client.post(BOOK, form_data(street=""))
+    html = again.content.decode()
+    assert re.search(r'<input[^>]*name="street"[^>]*is-invalid', html)
+    assert not re.search(r'<input[^>]*name="patient_name"[^>]*is-invalid', html)
+
+
+def test_a_booking_post_costs_four_inserts_in_one_transaction(
+    client, django_capture_on_commit_callbacks
+):
+    """The served PIN codes come from the cache and nothing is read back: request,
+    consent, event and messages are the only statements of a saved booking."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.post(BOOK, form_data())  # the first post reads the areas and content types
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks():
+        assert client.post(BOOK, form_data()).status_code == 302
+    statements = [q["sql"].split(" ", 3)[:3] for q in queries.captured_queries]
+    writes = [s for s in statements if s[0] in ("INSERT", "SELECT", "UPDATE", "DELETE")]
+    assert [" ".join(s[:3]) for s in writes] == [
+        'INSERT INTO "booking_visitrequest"',
+        'INSERT INTO "booking_consent"',
+        'INSERT INTO "booking_requestevent"',
+        'INSERT INTO "outbox_message"',
+    ]
+    # The test's own transaction turns the one atomic block into a savepoint.
+    assert len(queries) - len(writes) <= 2

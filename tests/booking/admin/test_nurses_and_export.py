@@ -13,7 +13,6 @@ from tests.booking.admin.helpers import (
     admin_url,
     changelist_url,
     export,
-    flashes,
     ist,
     listed,
     make_rows,
@@ -50,46 +49,42 @@ def test_nurse_cannot_open_another_nurses_visit(nurse_client, other_nurse):
     assert theirs.status == Status.SCHEDULED
 
 
-def test_nurse_can_mark_her_visit_completed_and_nothing_else(nurse_client, nurse):
+def test_nurse_records_her_visit_and_does_nothing_else(nurse_client, nurse):
+    """Her one step is "Record the visit": "Mark completed", which records nothing, is not hers."""
     visit = scheduled(nurse, ist(2026, 12, 1, 9, 0))
     page = nurse_client.get(admin_url("change", visit.pk))
     assert page.status_code == 200
-    assert [b["name"] for b in page.context["workflow_buttons"]] == ["complete"]
-    for name in ("contacted", "schedule", "cancel", "decline", "erase"):
+    assert [b["name"] for b in page.context["workflow_buttons"]] == ["record"]
+    for name in ("contacted", "schedule", "complete", "cancel", "decline", "erase", "handover"):
         assert nurse_client.get(admin_url(name, visit.pk)).status_code == 403, name
         assert (
-            nurse_client.post(admin_url(name, visit.pk), {"reason": "x", "note": "x"}).status_code
+            nurse_client.post(
+                admin_url(name, visit.pk), {"reason": "x", "note": "x", "handover_notes": "x"}
+            ).status_code
             == 403
         )
-
-    response = nurse_client.post(
-        admin_url("complete", visit.pk), {"note": "Infusion given, no reaction."}
-    )
-    assert response.status_code == 302
     visit.refresh_from_db()
-    assert visit.status == Status.COMPLETED
-    assert visit.events.get().actor == nurse
+    assert visit.status == Status.SCHEDULED
+    assert not visit.events.exists()
 
 
-def test_nurse_bulk_completes_own_visits(nurse_client, nurse):
+def test_nurse_cannot_close_visits_in_bulk(nurse_client, nurse):
     visit = scheduled(nurse, ist(2026, 12, 1, 9, 0))
     response = post_action(nurse_client, "mark_completed", [visit])
-    assert response.status_code == 302
+    assert response.status_code == 200  # the list again: she has no actions to run
     visit.refresh_from_db()
-    assert visit.status == Status.COMPLETED
+    assert visit.status == Status.SCHEDULED
+    assert not visit.events.exists()
 
 
-def test_nurse_has_only_the_completed_action_and_cannot_export(nurse_client, nurse):
+def test_nurse_has_no_list_action_and_cannot_export(nurse_client, nurse):
     visit = scheduled(nurse, ist(2026, 12, 1, 9, 0))
     response = nurse_client.get(changelist_url())
-    actions = [
-        name for name, _label in response.context["action_form"].fields["action"].choices if name
-    ]
-    assert actions == ["mark_completed"]
+    assert response.context["action_form"] is None
     response = post_action(nurse_client, "export_csv", [visit])
-    assert response.status_code == 302
+    assert response.status_code == 200
     assert not response["Content-Type"].startswith("text/csv")
-    assert "No action selected." in flashes(response)
+    assert visit.reference in response.content.decode()  # just the list
 
 
 def test_nurse_cannot_resend_a_message_of_her_own_visit(nurse_client, nurse):

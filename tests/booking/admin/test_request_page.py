@@ -125,7 +125,8 @@ def test_opening_listing_and_exporting_requests_are_logged(coordinator_client, c
 
 
 @pytest.mark.parametrize(
-    "step", ["contacted", "schedule", "complete", "cancel", "decline", "erase"]
+    "step",
+    ["contacted", "schedule", "complete", "cancel", "decline", "erase", "record", "handover"],
 )
 def test_every_workflow_page_writes_an_access_log_row(coordinator_client, coordinator, nurse, step):
     """Each workflow page shows the request's summary (who, where, what medicine)."""

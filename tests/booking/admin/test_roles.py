@@ -223,16 +223,22 @@ def test_a_user_given_only_the_triage_permission_triages(client, nurse):
     assert len(export(client, [new, booked])) == 3
 
 
-def test_a_user_given_only_the_nurses_permission_completes_her_own_visit(client):
+def test_a_user_given_only_the_nurses_permission_records_her_own_visit(client):
     nurse = staff_with("complete_visit")
     sign_in(client, nurse)
     mine = scheduled(nurse, ist(2026, 12, 1, 9, 0))
     VisitRequestFactory()
     assert listed(client.get(changelist_url())) == {mine.reference}
     assert client.post(admin_url("contacted", mine.pk), {"note": ""}).status_code == 403
-    assert client.post(admin_url("complete", mine.pk), {"note": ""}).status_code == 302
+    assert client.post(admin_url("complete", mine.pk), {"note": ""}).status_code == 403
+    response = client.post(
+        admin_url("record", mine.pk),
+        {"arrived_at": "09:00", "outcome": "no_show", "not_given_reason": "Nobody answered."},
+    )
+    assert response.status_code == 302
     mine.refresh_from_db()
-    assert mine.status == Status.COMPLETED
+    assert mine.status == Status.NO_SHOW
+    assert mine.record.recorded_by == nurse
 
 
 def test_whoever_has_the_nurses_permission_is_offered_as_the_nurse(coordinator_client, nurse):
