@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from booking.models import (
     ChangeRequest,
@@ -24,7 +25,7 @@ from booking.models import (
     MessageKind,
     VisitRequest,
 )
-from booking.workflow import _queue, actor_label_for, locked, record_event
+from booking.workflow import _queue, actor_label_for, locked, record_event, staff_note
 from outbox.queueing import messages_of
 
 
@@ -69,7 +70,7 @@ def change_request_create(
         to_status=visit_request.status,
         actor=None,
         actor_label="family",
-        note=_("The family asked to move the visit."),
+        note=staff_note(gettext_lazy("The family asked to move the visit.")),
         changes={"asked_for": (None, change.preferred_dates)},
     )
     return change
@@ -77,18 +78,6 @@ def change_request_create(
 
 def open_change_request(visit_request: VisitRequest) -> ChangeRequest | None:
     return visit_request.change_requests.filter(status=ChangeRequestStatus.OPEN).first()
-
-
-@transaction.atomic
-def change_request_close_moved(*, visit_request: VisitRequest, actor: User) -> None:
-    """The coordinator moved the visit: the family's open request is answered by that."""
-    for change in visit_request.change_requests.select_for_update().filter(
-        status=ChangeRequestStatus.OPEN
-    ):
-        change.status = ChangeRequestStatus.MOVED
-        change.answered_by = actor
-        change.answered_at = timezone.now()
-        change.save(update_fields=["status", "answered_by", "answered_at"])
 
 
 @transaction.atomic

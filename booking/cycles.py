@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from booking.models import (
     OPEN_STATUSES,
@@ -33,7 +34,7 @@ from booking.models import (
     VisitRequest,
 )
 from booking.references import new_reference
-from booking.workflow import _queue, locked, move_status, record_event
+from booking.workflow import _queue, locked, move_status, record_event, staff_note
 from care.models import CourseStatus
 
 logger = logging.getLogger(__name__)
@@ -241,7 +242,7 @@ def visit_request_family_confirm(
         Status.NEW,
         actor=None,
         actor_label="family",
-        note=_("The family confirmed the day."),
+        note=staff_note(gettext_lazy("The family confirmed the day.")),
         changes=changes,
     )
     visit_request.save(

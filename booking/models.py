@@ -161,7 +161,7 @@ class VisitRequest(models.Model):
     # The visit this one was proposed after (its previous cycle, or the missed visit).
     previous_visit = models.OneToOneField(
         "self",
-        verbose_name=_("follows"),
+        verbose_name=_("previous visit"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -268,7 +268,10 @@ class Consent(models.Model):
     given_at = models.DateTimeField(_("given at"))
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     method = models.CharField(
-        _("given"), max_length=10, choices=ConsentMethod.choices, default=ConsentMethod.ONLINE
+        _("how consent was given"),
+        max_length=10,
+        choices=ConsentMethod.choices,
+        default=ConsentMethod.ONLINE,
     )
     # For consent given on the phone: the coordinator who read the notice out.
     recorded_by = models.ForeignKey(
@@ -312,7 +315,11 @@ class RequestEvent(models.Model):
         verbose_name_plural = _("events")
 
     def __str__(self) -> str:
-        return f"{self.from_status or '-'} -> {self.to_status}"
+        if not self.from_status:
+            return str(_("Received"))
+        if self.from_status == self.to_status:
+            return self.get_to_status_display()
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class ChangeRequestStatus(models.TextChoices):
@@ -379,7 +386,7 @@ class MessageKind(models.TextChoices):
     CHANGE_ANSWERED = "changeanswer", _("Answer to a request to move the visit")
     NURSE_ASSIGNED = "nurse_assigned", _("Nurse: visit assigned")
     NURSE_MOVED = "nurse_moved", _("Nurse: visit moved")
-    NURSE_CANCELLED = "nurse_cancelled", _("Nurse: visit taken off her list")
+    NURSE_CANCELLED = "nurse_cancelled", _("Nurse: visit taken off the nurse's list")
 
 
 class Audience(models.TextChoices):

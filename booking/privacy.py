@@ -23,9 +23,19 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from booking.messages import STOPPED_WHEN_CLOSED, tell_nurse_visit_is_off
 from booking.models import AccessAction, AccessLog, Consent, RequestEvent, Status, VisitRequest
-from booking.workflow import CLOSED_STATUSES, actor_label_for, locked, move_status, record_event
+from booking.workflow import (
+    CLOSED_STATUSES,
+    actor_label_for,
+    locked,
+    move_status,
+    record_event,
+    staff_note,
+)
+from care.models import Course, CourseStatus, Patient, PatientHelper
 from outbox.queueing import cancel_pending, messages_of
 
 logger = logging.getLogger(__name__)
@@ -97,6 +107,7 @@ _ERASE_TO_BLANK = (
     "hospital_name",
     "notes",
     "closing_reason",
+    "handover_notes",
 )
 
 
@@ -116,8 +127,10 @@ def _anonymise(visit_request: VisitRequest, *, now: datetime.datetime) -> None:
     )
     VisitRequest.objects.filter(pk=visit_request.pk).update(**fields)
     messages_of(visit_request).update(recipient=ERASED, last_error="")
-    # Staff notes may quote the family; the moves themselves stay.
+    # Staff notes, and the old and new values of a change, may quote the
+    # family; the moves themselves stay.
     RequestEvent.objects.filter(request=visit_request).exclude(note="").update(note=ERASED)
+    RequestEvent.objects.filter(request=visit_request).exclude(changes={}).update(changes={})
 
 
 @transaction.atomic
@@ -129,20 +142,55 @@ def visit_request_withdraw_consent(
     Pending messages are cancelled, an open request is cancelled, personal
     fields are erased in place and the consent is marked withdrawn, all at
     once. No acknowledgement is sent: we no longer hold an address for it.
+    The nurse of a booked visit is told it left her list (her address is
+    staff's, not the family's).
     """
     visit_request = locked(visit_request)
     if visit_request.anonymised_at is not None:
         return visit_request
     now = timezone.now()
     label = actor_label_for(actor, "family")
-    cancel_pending(subject=visit_request)
+    _withdraw_one(visit_request, actor=actor, label=label, now=now)
+    patient = visit_request.patient
+    if patient is not None:
+        # Consent is the person's, not one visit's: every other visit of the
+        # patient (a proposed next cycle among them) and the patient's record go too.
+        others = VisitRequest.objects.select_for_update().filter(
+            patient=patient, anonymised_at__isnull=True
+        )
+        for other in others.exclude(pk=visit_request.pk):
+            _withdraw_one(other, actor=actor, label=label, now=now)
+        _erase_patient(patient, now=now)
+    if actor is not None:
+        access_log_record(actor=actor, action=AccessAction.WITHDRAW, requests=[visit_request])
+    visit_request.refresh_from_db()
+    return visit_request
+
+
+def _erase_patient(patient: Patient, *, now: datetime.datetime) -> None:
+    """The patient's record keeps its courses (the clinical record), without who it was."""
+    Patient.objects.filter(pk=patient.pk).update(
+        full_name=ERASED, birth_year=None, phone="", email="", anonymised_at=now
+    )
+    PatientHelper.objects.filter(patient=patient).delete()
+    courses = Course.objects.filter(patient=patient)
+    courses.update(handover_notes="")
+    Course.history.filter(id__in=courses.values("pk")).update(handover_notes="")
+
+
+def _withdraw_one(
+    visit_request: VisitRequest, *, actor: User | None, label: str, now: datetime.datetime
+) -> None:
+    was_scheduled = visit_request.status == Status.SCHEDULED
+    # Everything stops but a nurse being told the visit left her list.
+    cancel_pending(subject=visit_request, kinds=STOPPED_WHEN_CLOSED)
     if visit_request.is_open:
         move_status(
             visit_request,
             Status.CANCELLED,
             actor=actor,
             actor_label=label,
-            note=_("Consent withdrawn."),
+            note=staff_note(gettext_lazy("Consent withdrawn.")),
         )
         visit_request.save(update_fields=["status", "closed_at", "updated_at"])
     _anonymise(visit_request, now=now)
@@ -153,13 +201,10 @@ def visit_request_withdraw_consent(
         to_status=visit_request.status,
         actor=actor,
         actor_label=label,
-        note=_("Consent withdrawn; personal details erased."),
+        note=staff_note(gettext_lazy("Consent withdrawn; personal details erased.")),
     )
+    tell_nurse_visit_is_off(visit_request, was_scheduled=was_scheduled)
     Consent.objects.filter(request=visit_request).update(withdrawn_at=now)
-    if actor is not None:
-        access_log_record(actor=actor, action=AccessAction.WITHDRAW, requests=[visit_request])
-    visit_request.refresh_from_db()
-    return visit_request
 
 
 def visit_requests_anonymise_expired(*, now: datetime.datetime | None = None) -> int:
@@ -187,6 +232,14 @@ def visit_requests_anonymise_expired(*, now: datetime.datetime | None = None) ->
                     note=_("Personal details erased after the retention period."),
                 )
                 count += 1
+    # A patient none of whose visits keeps personal details any more, and
+    # with no active course, is erased as well.
+    done = Patient.objects.filter(anonymised_at__isnull=True).exclude(
+        visits__anonymised_at__isnull=True
+    )
+    for patient in done.exclude(courses__status=CourseStatus.ACTIVE).iterator(chunk_size=500):
+        with transaction.atomic():
+            _erase_patient(patient, now=now)
     if count:
         logger.info("retention: erased personal details of %s request(s)", count)
     return count

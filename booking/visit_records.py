@@ -148,6 +148,11 @@ def record_problems(
             "observation_minutes",
             _("Observation minutes must be between 0 and %(most)d.") % {"most": OBSERVATION_MAX},
         )
+    # A TextField's max_length is only the form's; the service holds it too.
+    for name in ("not_given_reason", "reaction_action", "notes"):
+        most = getattr(VisitRecord._meta.get_field(name), "max_length", None)
+        if most and len(fields[name]) > most:
+            refuse(name, _("Please keep this under %(most)d characters.") % {"most": most})
     grade = fields["reaction_grade"]
     if grade not in ReactionGrade.values:
         refuse("reaction_grade", _("Choose the reaction's grade."))

@@ -262,7 +262,7 @@ class VisitRecord(models.Model):
     not_given_reason = models.TextField(_("why not given"), blank=True, max_length=1000)
 
     arrived_at = models.DateTimeField(_("arrived"), null=True, blank=True)
-    left_at = models.DateTimeField(_("left"), null=True, blank=True)
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
     weight_kg = models.DecimalField(
         _("weight (kg)"), max_digits=4, decimal_places=1, null=True, blank=True
     )

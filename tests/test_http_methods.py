@@ -45,6 +45,9 @@ def public_urls() -> dict[str, str]:
         "booking:status": f"/request/{token}/",
         "booking:cancel": f"/request/{token}/cancel/",
         "booking:withdraw": f"/request/{token}/withdraw/",
+        # Not a proposed visit: a redirect to its status page.
+        "booking:confirm": f"/request/{token}/confirm/",
+        "booking:move": f"/request/{token}/move/",
         "booking:erased": "/request/erased/",
         "booking:privacy": "/privacy/",
     }

@@ -70,7 +70,7 @@ class CourseStartForm(forms.Form):
         required=False,
         min_value=5,
         max_value=240,
-        help_text=_("Blank: the regimen's."),
+        help_text=_("Blank: the regimen's infusion minutes."),
     )
     planned_cycles = forms.IntegerField(
         label=_("Planned doses"),

@@ -222,7 +222,8 @@ class CourseViewsMixin(VisitRequestAdminMixin):
             form=form,
             intro=_(
                 "Days that suit them: %(days)s (%(time)s). Reason: %(reason)s. To move the "
-                "visit, use Schedule (the family is told what changed and this request is "
+                "visit, use Schedule or Reschedule (the family is told what changed and this "
+                "request is "
                 "closed). If none of the days is possible, answer here."
             )
             % {

@@ -352,7 +352,7 @@ class VisitRequestAdmin(
         url = reverse("admin:care_course_change", args=[obj.course_id])
         return format_html('<a href="{}">{}</a>', url, obj.course)
 
-    @admin.display(description=_("follows"))
+    @admin.display(description=_("previous visit"))
     def previous_visit_link(self, obj: VisitRequest) -> str:
         previous = obj.previous_visit
         if previous is None:

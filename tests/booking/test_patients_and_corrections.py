@@ -218,3 +218,56 @@ def test_a_request_taken_on_the_phone_records_consent_by_phone_and_who_took_it(c
     assert again == visit
     assert not created_again
     assert VisitRequest.objects.count() == 1
+
+
+def test_withdrawing_consent_erases_every_visit_of_the_patient_and_the_patient(coordinator):
+    from booking import cycles, privacy
+
+    course = CourseFactory()
+    PatientHelper.objects.create(
+        patient=course.patient, name="Daughter Fictional", phone="+919833333333"
+    )
+    course.handover_notes = "Reaction in cycle 1 (Testina)"
+    course.save()
+    done = VisitRequestFactory(
+        course=course, patient=course.patient, cycle_number=1, status=Status.COMPLETED
+    )
+    proposed = cycles.propose_next(visit_request=done, actor=None)
+    assert proposed is not None
+
+    privacy.visit_request_withdraw_consent(visit_request=proposed, actor=None)
+
+    done.refresh_from_db()
+    proposed.refresh_from_db()
+    assert done.anonymised_at
+    assert proposed.anonymised_at
+    assert proposed.status == Status.CANCELLED
+    assert done.patient_phone == ""
+    assert proposed.patient_phone == ""
+    patient = Patient.objects.get(pk=course.patient.pk)
+    assert (patient.full_name, patient.phone, patient.anonymised_at is not None) == (
+        "[erased]",
+        "",
+        True,
+    )
+    assert not PatientHelper.objects.exists()
+    assert not course.history.exclude(handover_notes="").exists()
+    assert patients.patient_candidates(VisitRequestFactory()) == []
+
+
+def test_retention_erases_a_patient_once_every_visit_is_erased_and_no_course_runs():
+    from booking import privacy
+    from care.models import CourseStatus
+
+    course = CourseFactory(status=CourseStatus.FINISHED)
+    VisitRequestFactory(
+        course=course,
+        patient=course.patient,
+        cycle_number=1,
+        status=Status.COMPLETED,
+        closed_at=NOW - datetime.timedelta(days=800),
+    )
+    privacy.visit_requests_anonymise_expired()
+    patient = Patient.objects.get(pk=course.patient.pk)
+    assert patient.anonymised_at is not None
+    assert patient.phone == ""

@@ -224,6 +224,7 @@ REFUSALS = [
     ({"observation_minutes": 500}, "observation_minutes", "between 0 and 240"),
     ({"reaction_grade": 2}, "reaction_action", "what was done for the reaction"),
     ({"outcome": ""}, "outcome", "Choose how the visit ended"),
+    ({"notes": "x" * 2001}, "notes", "under 2000 characters"),
     (
         {"outcome": "not_given", "batch_number": "", "batch_expiry": None},
         "not_given_reason",
