@@ -18,11 +18,11 @@ class ErrorSummaryMixin:
         items: list[tuple[str, str]] = []
         for name, errors in self.errors.items():
             if name == "__all__":
-                items += [("", strip_tags(e)) for e in errors]
+                items += [("", strip_tags(str(e))) for e in errors]
                 continue
             field = self[name]
             anchor = field.auto_id
             if isinstance(field.field.widget, forms.RadioSelect):
                 anchor = f"{anchor}_0"
-            items += [(anchor, strip_tags(e)) for e in errors]
+            items += [(anchor, strip_tags(str(e))) for e in errors]
         return items

@@ -133,5 +133,3 @@ def test_the_preferred_day_is_chosen_by_its_name_and_sent_as_an_iso_date(languag
         for typed in ("10/12/2026", "03/12/2026", "12/10/2026"):
             with pytest.raises(ValidationError):
                 field.clean(typed)
-
-
