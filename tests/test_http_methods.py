@@ -50,6 +50,7 @@ def public_urls() -> dict[str, str]:
         "booking:move": f"/request/{token}/move/",
         "booking:erased": "/request/erased/",
         "booking:privacy": "/privacy/",
+        "booking:areas": "/areas/",
     }
 
 

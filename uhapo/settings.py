@@ -342,8 +342,6 @@ RATELIMIT_VIEW = "booking.views.rate_limited"
 RATELIMIT_IP_META_KEY = "uhapo.client_ip.client_ip"
 # With the cache (Redis) down, families can still book; the limits return with it.
 RATELIMIT_FAIL_OPEN = True
-# The notice's text for each version is frozen in booking/notices/ (see
-# booking/privacy.py): a new wording or translation needs a new version.
 PRIVACY_NOTICE_VERSION = "2026-12-02"
 # Days after a request is closed before its personal details are erased.
 DATA_RETENTION_DAYS = int(os.environ.get("DATA_RETENTION_DAYS", "365"))
