@@ -14,21 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.form_errors import ErrorSummaryMixin
+from booking.form_fields import CountedTextField, day_choices
 from booking.models import TimeOfDay
 from booking.templatetags.indian_dates import weekday_date
-
-# How far ahead a family may choose a day from its link.
-DAYS_OFFERED = 28
-
-
-def day_choices(
-    first: datetime.date, days: int = DAYS_OFFERED, *, blank: Any = None
-) -> list[tuple[str, Any]]:
-    choices: list[tuple[str, Any]] = [("", blank)] if blank is not None else []
-    for offset in range(days):
-        day = first + datetime.timedelta(days=offset)
-        choices.append((day.isoformat(), weekday_date(day)))
-    return choices
 
 
 def _as_date(value: str) -> datetime.date:
@@ -75,11 +63,12 @@ class MoveRequestForm(ErrorSummaryMixin, forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
+    # Counted as it is typed, never cut off by the browser (see CountedTextField).
+    reason = CountedTextField(
         label=_("Why do you need to move it?"),
         help_text=_("A few words are enough, for example: a hospital appointment that day."),
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

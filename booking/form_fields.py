@@ -15,7 +15,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from booking.family_forms import day_choices
+from booking.templatetags.indian_dates import weekday_date
 from uhapo.phone import InvalidPhone, parse_indian_mobile
 
 if TYPE_CHECKING:
@@ -25,6 +25,20 @@ if TYPE_CHECKING:
 # emoji is not a name a nurse can ask for at the door.
 MIN_NAME_LETTERS = 2
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+# How far ahead a family may choose a day from its link.
+DAYS_OFFERED = 28
+
+
+def day_choices(
+    first: datetime.date, days: int = DAYS_OFFERED, *, blank: Any = None
+) -> list[tuple[str, Any]]:
+    choices: list[tuple[str, Any]] = [("", blank)] if blank is not None else []
+    for offset in range(days):
+        day = first + datetime.timedelta(days=offset)
+        choices.append((day.isoformat(), weekday_date(day)))
+    return choices
 
 
 class VisitDaySelect(forms.Select):

@@ -36,6 +36,7 @@ from outbox.models import Channel
 RECEIVED_COOKIE = "uhapo_received"
 RECEIVED_SALT = "booking.received"
 RECEIVED_MAX_AGE = 2 * 60 * 60
+CANCEL_REASON_LIMIT = 500
 
 
 def _ip_rate(group: str, request: HttpRequest) -> str:
@@ -257,14 +258,28 @@ def request_cancel(request: HttpRequest, token: str) -> HttpResponse:
     error = ""
     reason = ""
     if request.method == "POST":
-        reason = request.POST.get("reason", "")[:500]
-        try:
-            workflow.visit_request_cancel(visit_request=visit_request, reason=reason, actor=None)
-        except ValidationError:
-            error = _("Please tell us briefly why you are cancelling.")
+        reason = request.POST.get("reason", "")
+        # Said, never cut: a reason cut short silently is not what they wrote.
+        if len(reason) > CANCEL_REASON_LIMIT:
+            error = _(
+                "Please keep this to %(limit_value)d characters or fewer (it has %(show_value)d)."
+            ) % {"limit_value": CANCEL_REASON_LIMIT, "show_value": len(reason)}
         else:
-            return HttpResponseRedirect(f"{status_url}?cancelled=1")
-    context = {"visit_request": visit_request, "error": error, "reason": reason, "token": token}
+            try:
+                workflow.visit_request_cancel(
+                    visit_request=visit_request, reason=reason, actor=None
+                )
+            except ValidationError:
+                error = _("Please tell us briefly why you are cancelling.")
+            else:
+                return HttpResponseRedirect(f"{status_url}?cancelled=1")
+    context = {
+        "visit_request": visit_request,
+        "error": error,
+        "reason": reason,
+        "token": token,
+        "reason_limit": CANCEL_REASON_LIMIT,
+    }
     return _private(render(request, "booking/cancel.html", context, status=400 if error else 200))
 
 

@@ -253,3 +253,25 @@ def test_after_a_cancellation_the_status_page_offers_to_request_again(client):
     html = client.get(status_path(visit_request)).content.decode()
     assert f'href="{BOOK}">Request a visit again</a>' in html
     assert "A care coordinator will call you" not in html
+
+
+def test_a_cancellation_reason_too_long_is_said_not_cut(client):
+    visit_request = VisitRequestFactory()
+    cancel = f"{status_path(visit_request)}cancel/"
+    box = _field_html(client.get(cancel).content.decode(), "reason")
+    assert 'data-max-chars="500"' in box
+    assert "maxlength" not in box
+    response = client.post(cancel, {"reason": "x" * 600})
+    assert response.status_code == 400
+    assert "keep this to 500 characters or fewer (it has 600)" in response.content.decode()
+    visit_request.refresh_from_db()
+    assert visit_request.status == Status.NEW
+
+
+def test_the_reason_to_move_a_visit_is_counted_not_cut(client):
+    visit_request = VisitRequestFactory(status=Status.SCHEDULED)
+    html = client.get(f"{status_path(visit_request)}move/").content.decode()
+    box = _field_html(html, "reason")
+    assert 'data-max-chars="500"' in box
+    assert "maxlength" not in box
+    assert "js/char-count" in html
