@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets, unquote
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -22,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from booking import change_requests, cycles
 from booking.admin.access_log import AccessLoggedMixin
 from booking.admin.actions import BulkActionsMixin
+from booking.admin.calls import CallAttemptInline, CallLogMixin
 from booking.admin.course_views import CourseViewsMixin
 from booking.admin.exports import export_csv
 from booking.admin.filters import (
@@ -45,7 +47,7 @@ from booking.admin.request_display import WAITING_STATUSES, RequestDisplayMixin
 from booking.admin.rows import RequestEventInline
 from booking.admin.visits import DayVisitsMixin
 from booking.admin.workflow_views import WorkflowViewsMixin
-from booking.models import Status, VisitRequest
+from booking.models import CallAttempt, Status, VisitRequest
 from booking.references import reference_from_typed
 from uhapo.phone import InvalidPhone, parse_indian_mobile
 
@@ -169,6 +171,7 @@ CONSENT_FIELDSET: FieldsetSpec = (
 
 @admin.register(VisitRequest)
 class VisitRequestAdmin(
+    CallLogMixin,
     CourseViewsMixin,
     DayVisitsMixin,
     VisitRecordsMixin,
@@ -190,6 +193,7 @@ class VisitRequestAdmin(
         "visit_start",
         "preferred",
         "area_and_pin",
+        "call_count",
     )
     list_select_related = ("nurse", "service_area")
     list_display_links = ("reference",)
@@ -225,7 +229,7 @@ class VisitRequestAdmin(
     fieldsets = REQUEST_FIELDSETS + CONSENT_FIELDSET
     # The workflow owns every field: changes go through the buttons, never the form.
     readonly_fields = tuple(flatten_fieldsets(REQUEST_FIELDSETS + CONSENT_FIELDSET))
-    inlines = (RequestEventInline, MessageInline)
+    inlines = (CallAttemptInline, RequestEventInline, MessageInline)
     actions = (
         "mark_contacted",
         "schedule_visit",
@@ -278,7 +282,18 @@ class VisitRequestAdmin(
     # -- queryset, list, search
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return visible_requests(staff_user(request), super().get_queryset(request))
+        # The calls column: one subquery, not a query per row.
+        calls = (
+            CallAttempt.objects.filter(request=OuterRef("pk"))
+            .order_by()
+            .values("request")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        queryset = (
+            super().get_queryset(request).annotate(call_count=Coalesce(Subquery(calls), Value(0)))
+        )
+        return visible_requests(staff_user(request), queryset)
 
     def get_list_filter(self, request: HttpRequest) -> tuple:
         if can_triage(request.user):
