@@ -27,6 +27,9 @@ from booking.models import CallAttempt, CallOutcome, VisitRequest
 
 
 class CallAttemptForm(forms.Form):
+    # The server's message beside the field, not the browser's bubble.
+    use_required_attribute = False
+
     outcome = forms.ChoiceField(
         label=_("How did the call go?"),
         choices=CallOutcome.choices,
