@@ -168,6 +168,8 @@ CONSENT_FIELDSET: FieldsetSpec = (
     ),
 )
 
+ALL_FIELDSETS: FieldsetSpec = (*REQUEST_FIELDSETS, *CONSENT_FIELDSET)
+
 
 @admin.register(VisitRequest)
 class VisitRequestAdmin(
@@ -226,9 +228,9 @@ class VisitRequestAdmin(
     date_hierarchy = "preferred_date"
     ordering = LIST_ORDERING
     list_per_page = 50
-    fieldsets = REQUEST_FIELDSETS + CONSENT_FIELDSET
+    fieldsets = ALL_FIELDSETS
     # The workflow owns every field: changes go through the buttons, never the form.
-    readonly_fields = tuple(flatten_fieldsets(REQUEST_FIELDSETS + CONSENT_FIELDSET))
+    readonly_fields = tuple(flatten_fieldsets(ALL_FIELDSETS))
     inlines = (CallAttemptInline, RequestEventInline, MessageInline)
     actions = (
         "mark_contacted",
