@@ -81,18 +81,6 @@ def open_change_request(visit_request: VisitRequest) -> ChangeRequest | None:
 
 
 @transaction.atomic
-def change_request_close_moved(*, visit_request: VisitRequest, actor: User) -> None:
-    """The coordinator moved the visit: the family's open request is answered by that."""
-    for change in visit_request.change_requests.select_for_update().filter(
-        status=ChangeRequestStatus.OPEN
-    ):
-        change.status = ChangeRequestStatus.MOVED
-        change.answered_by = actor
-        change.answered_at = timezone.now()
-        change.save(update_fields=["status", "answered_by", "answered_at"])
-
-
-@transaction.atomic
 def change_request_decline(*, change: ChangeRequest, answer: str, actor: User) -> ChangeRequest:
     """The visit cannot move to any of the days asked: say why; the family is told."""
     answer = answer.strip()

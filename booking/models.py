@@ -315,7 +315,11 @@ class RequestEvent(models.Model):
         verbose_name_plural = _("events")
 
     def __str__(self) -> str:
-        return f"{self.from_status or '-'} -> {self.to_status}"
+        if not self.from_status:
+            return str(_("Received"))
+        if self.from_status == self.to_status:
+            return self.get_to_status_display()
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class ChangeRequestStatus(models.TextChoices):

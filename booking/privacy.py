@@ -24,6 +24,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from booking.messages import STOPPED_WHEN_CLOSED, tell_nurse_visit_is_off
 from booking.models import (
     AccessAction,
     AccessLog,
@@ -129,6 +130,8 @@ def visit_request_withdraw_consent(
     Pending messages are cancelled, an open request is cancelled, personal
     fields are erased in place and the consent is marked withdrawn, all at
     once. No acknowledgement is sent: we no longer hold an address for it.
+    The nurse of a booked visit is told it left her list (her address is
+    staff's, not the family's).
     """
     visit_request = locked(visit_request)
     if visit_request.anonymised_at is not None:
@@ -166,7 +169,9 @@ def _erase_patient(patient: Patient, *, now: datetime.datetime) -> None:
 def _withdraw_one(
     visit_request: VisitRequest, *, actor: User | None, label: str, now: datetime.datetime
 ) -> None:
-    cancel_pending(subject=visit_request)
+    was_scheduled = visit_request.status == Status.SCHEDULED
+    # Everything stops but a nurse being told the visit left her list.
+    cancel_pending(subject=visit_request, kinds=STOPPED_WHEN_CLOSED)
     if visit_request.is_open:
         move_status(
             visit_request,
@@ -186,6 +191,7 @@ def _withdraw_one(
         actor_label=label,
         note=staff_note(gettext_lazy("Consent withdrawn; personal details erased.")),
     )
+    tell_nurse_visit_is_off(visit_request, was_scheduled=was_scheduled)
     Consent.objects.filter(request=visit_request).update(withdrawn_at=now)
 
 

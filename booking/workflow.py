@@ -16,21 +16,21 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from booking import messages as booking_messages
+from booking import scheduling
+from booking.events import actor_label_for, record_event, staff_note
 from booking.models import (
+    ChangeRequestStatus,
     Consent,
     MessageKind,
-    RequestEvent,
     Status,
     VisitRequest,
 )
@@ -99,38 +99,9 @@ class SubmissionTokenReused(ValidationError):
 
 # --- helpers ----------------------------------------------------------------
 
-
-def staff_note(text: Any) -> str:
-    """An event's note in the staff's language, whoever's request set it off (the log
-    is read in admin; a family's Hindi page must not write a Hindi note)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(text)
-
-
-def actor_label_for(actor: User | None, default: str) -> str:
-    return actor.get_username() if actor is not None else default
-
-
-def record_event(
-    visit_request: VisitRequest,
-    *,
-    from_status: str,
-    to_status: str,
-    actor: User | None,
-    actor_label: str,
-    note: str = "",
-    changes: Mapping[str, tuple[Any, Any] | list[Any]] | None = None,
-) -> RequestEvent:
-    """Append to the request's log; `changes` is {field: (old, new)}, JSON-ready values."""
-    return RequestEvent.objects.create(
-        request=visit_request,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor,
-        actor_label=actor_label,
-        note=note,
-        changes={name: list(pair) for name, pair in (changes or {}).items()},
-    )
+# The event log's helpers live in booking.events; named here too for the
+# modules that import them from the workflow.
+__all__ = ["actor_label_for", "record_event", "staff_note"]
 
 
 def _queue(
@@ -332,25 +303,6 @@ def visit_request_mark_contacted(
     return visit_request
 
 
-def nurse_has_overlap(
-    *,
-    nurse: User,
-    start: datetime.datetime,
-    end: datetime.datetime,
-    exclude_pk: int,
-) -> bool:
-    return (
-        VisitRequest.objects.filter(
-            nurse=nurse,
-            status=Status.SCHEDULED,
-            scheduled_start__lt=end,
-            scheduled_end__gt=start,
-        )
-        .exclude(pk=exclude_pk)
-        .exists()
-    )
-
-
 @transaction.atomic
 def visit_request_schedule(
     *,
@@ -358,10 +310,17 @@ def visit_request_schedule(
     start: datetime.datetime,
     end: datetime.datetime,
     nurse: User,
-    actor: User,
+    actor: User | None,
     note: str = "",
+    override_reason: str = "",
 ) -> VisitRequest:
-    """Book the visit with a nurse; queue the confirmation and fresh reminders."""
+    """Book the visit with a nurse, or move it; tell the family and the nurses.
+
+    The scheduling rules are checked under the nurse's row lock; a broken one
+    refuses, naming each clash, unless `override_reason` is given (the event
+    keeps it, its old and new values too). A move is told as a move
+    (booking.messages: RESCHEDULED, NURSE_MOVED, or NURSE_CANCELLED and NURSE_ASSIGNED).
+    """
     if timezone.is_naive(start) or timezone.is_naive(end):
         raise ValueError("schedule times must be aware")
     if start <= timezone.now():
@@ -371,28 +330,38 @@ def visit_request_schedule(
     # Lock the nurse's row so two coordinators cannot double-book her at once.
     type(nurse).objects.select_for_update().filter(pk=nurse.pk).first()
     visit_request = locked(visit_request)
-    if nurse_has_overlap(nurse=nurse, start=start, end=end, exclude_pk=visit_request.pk):
-        raise ValidationError(
-            {"nurse": _("This nurse already has a visit that overlaps this time.")}
-        )
+    found = scheduling.checked(visit_request, start, end, nurse, override_reason=override_reason)
     rescheduling = visit_request.status == Status.SCHEDULED
+    old_nurse = visit_request.nurse
+    old_start = visit_request.scheduled_start
+    if rescheduling and (old_start, visit_request.scheduled_end, old_nurse) == (start, end, nurse):
+        raise ValidationError(
+            {"start": _("The visit is already booked at this time with this nurse.")}
+        )
+    version = visit_request.schedule_version + 1
+    notes = [note or (_("Rescheduled.") if rescheduling else "")]
+    if found:
+        notes.append(scheduling.override_note(found, override_reason.strip()))
     move_status(
         visit_request,
         Status.SCHEDULED,
         actor=actor,
         actor_label=actor_label_for(actor, ""),
-        note=note or (_("Rescheduled.") if rescheduling else ""),
+        note="\n".join(filter(None, notes)),
+        changes=scheduling.schedule_changes(
+            version=version,
+            old=(old_start, visit_request.scheduled_end, scheduling.staff_name(old_nurse)),
+            new=(start, end, scheduling.staff_name(nurse)),
+        ),
     )
     # Reminders for the old time must never go out.
-    cancel_pending(
-        subject=visit_request,
-        kinds=[MessageKind.VISIT_SCHEDULED, MessageKind.REMINDER_24H, MessageKind.REMINDER_2H],
-    )
+    cancel_pending(subject=visit_request, kinds=booking_messages.SCHEDULE_KINDS)
     visit_request.nurse = nurse
     visit_request.scheduled_start = start
     visit_request.scheduled_end = end
-    visit_request.schedule_version = F("schedule_version") + 1
-    visit_request.full_clean(exclude=["schedule_version"])
+    # Exact under the row lock: the event above names this version.
+    visit_request.schedule_version = version
+    visit_request.full_clean()
     visit_request.save(
         update_fields=[
             "status",
@@ -403,13 +372,20 @@ def visit_request_schedule(
             "updated_at",
         ]
     )
-    visit_request.refresh_from_db(fields=["schedule_version"])
     now = timezone.now()
-    _queue(visit_request, [MessageKind.VISIT_SCHEDULED], due_at=now)
+    family_kind = MessageKind.RESCHEDULED if rescheduling else MessageKind.VISIT_SCHEDULED
+    _queue(visit_request, [family_kind], due_at=now)
     for kind, offset in REMINDER_OFFSETS.items():
         due = start - offset
         if due > now:
             _queue(visit_request, [kind], due_at=due, not_after=start)
+    booking_messages.tell_nurses_scheduled(
+        visit_request, moved=rescheduling, old_nurse=old_nurse, old_start=old_start
+    )
+    # The family's request to move it is answered by the move itself.
+    visit_request.change_requests.filter(status=ChangeRequestStatus.OPEN).update(
+        status=ChangeRequestStatus.MOVED, answered_by=actor, answered_at=now
+    )
     return visit_request
 
 
@@ -448,12 +424,14 @@ def visit_request_cancel(
     """Cancel (by the family or staff) or decline (by staff) an open request.
 
     Every pending message is cancelled in the same transaction, and the
-    family is told.
+    family is told: a decline in its own words, with where to turn next. The
+    nurse of a booked visit is told it left her list.
     """
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Please give a reason.")})
     visit_request = locked(visit_request)
+    was_scheduled = visit_request.status == Status.SCHEDULED
     to_status = Status.DECLINED if decline else Status.CANCELLED
     move_status(
         visit_request,
@@ -462,17 +440,18 @@ def visit_request_cancel(
         actor_label=actor_label_for(actor, "family"),
         note=reason,
     )
-    cancel_pending(subject=visit_request)
+    cancel_pending(subject=visit_request, kinds=booking_messages.STOPPED_WHEN_CLOSED)
     visit_request.closing_reason = reason
     visit_request.save(update_fields=["status", "closing_reason", "closed_at", "updated_at"])
     # A family cancelling from its link is waiting for the answer; a
     # cancellation by staff at night can wait for the morning.
     _queue(
         visit_request,
-        [MessageKind.CANCELLED],
+        [MessageKind.DECLINED if decline else MessageKind.CANCELLED],
         due_at=timezone.now(),
         held_in_quiet_hours=actor is not None,
     )
+    booking_messages.tell_nurse_visit_is_off(visit_request, was_scheduled=was_scheduled)
     return visit_request
 
 

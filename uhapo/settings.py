@@ -8,6 +8,7 @@ console. Production differs by variables alone.
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -344,6 +345,18 @@ RATELIMIT_FAIL_OPEN = True
 PRIVACY_NOTICE_VERSION = "2026-11-01"
 # Days after a request is closed before its personal details are erased.
 DATA_RETENTION_DAYS = int(os.environ.get("DATA_RETENTION_DAYS", "365"))
+
+# Scheduling rules (booking/scheduling.py): service hours (IST), a visit's length without
+# a course, the least time between one nurse's visits. Breaking one takes a reason.
+SERVICE_HOURS_START = os.environ.get("SERVICE_HOURS_START", "08:00")
+SERVICE_HOURS_END = os.environ.get("SERVICE_HOURS_END", "20:00")
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+if not (_CLOCK.fullmatch(SERVICE_HOURS_START) and _CLOCK.fullmatch(SERVICE_HOURS_END)):
+    raise ImproperlyConfigured("SERVICE_HOURS_START and SERVICE_HOURS_END are times like 08:00")
+if SERVICE_HOURS_END <= SERVICE_HOURS_START:
+    raise ImproperlyConfigured("SERVICE_HOURS_END must be after SERVICE_HOURS_START")
+DEFAULT_VISIT_MINUTES = int(os.environ.get("DEFAULT_VISIT_MINUTES", "120"))
+NURSE_TRAVEL_BUFFER_MINUTES = int(os.environ.get("NURSE_TRAVEL_BUFFER_MINUTES", "45"))
 
 # --- Celery ------------------------------------------------------------------
 

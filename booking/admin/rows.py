@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.admin.access_log import AccessLoggedMixin
 from booking.admin.permissions import can_triage, staff_user, visible_requests
+from booking.admin.timeline import describe
 from booking.models import AccessLog, RequestEvent, VisitRequest
 
 if TYPE_CHECKING:
@@ -51,10 +52,18 @@ class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
     show_change_link = False
 
 
-class RequestEventInline(TriageReadsMixin, ReadOnlyInline):
+class WhatHappenedMixin:
+    @admin.display(description=_("what happened"))
+    def what_happened(self, obj: RequestEvent) -> str:
+        return describe(obj)
+
+
+class RequestEventInline(WhatHappenedMixin, TriageReadsMixin, ReadOnlyInline):
     model = RequestEvent
     verbose_name_plural = _("timeline")
-    fields = readonly_fields = ("created_at", "from_status", "to_status", "actor_label", "note")
+    # Tabular, without the row's caption (the event's name, already in "what happened").
+    template = "admin/booking/visitrequest/includes/timeline.html"
+    fields = readonly_fields = ("created_at", "what_happened", "actor_label", "note")
 
 
 class RequestRowsAdmin(TriageReadsMixin, AccessLoggedMixin, ReadOnlyMixin, admin.ModelAdmin):
@@ -80,10 +89,10 @@ class RequestRowsAdmin(TriageReadsMixin, AccessLoggedMixin, ReadOnlyMixin, admin
 
 
 @admin.register(RequestEvent)
-class RequestEventAdmin(RequestRowsAdmin):
+class RequestEventAdmin(WhatHappenedMixin, RequestRowsAdmin):
     """The append-only log: nobody, superusers included, edits or deletes an event."""
 
-    list_display = ("created_at", "request", "from_status", "to_status", "actor_label", "note")
+    list_display = ("created_at", "request", "what_happened", "actor_label", "note")
     list_filter = ("to_status",)
     list_select_related = ("request",)
     search_fields = ("request__reference",)
@@ -94,6 +103,7 @@ class RequestEventAdmin(RequestRowsAdmin):
         "created_at",
         "from_status",
         "to_status",
+        "what_happened",
         "actor_label",
         "note",
     )

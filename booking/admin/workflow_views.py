@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -24,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from booking import privacy, workflow
+from booking import privacy, scheduling, workflow
 from booking.admin.access_log import log_access
 from booking.admin.forms import EraseForm, NoteForm, ReasonForm, ScheduleForm
 from booking.admin.permissions import (
@@ -101,6 +102,31 @@ def resend_failed(request: HttpRequest, failed: Iterable[Message]) -> int:
 
 
 # --- the steps -----------------------------------------------------------------
+
+
+def _schedule_intro(moving: bool) -> str:
+    """What scheduling sends, and the rules it is checked against."""
+    opens, closes = scheduling.service_hours()
+    told = (
+        _(
+            "The family and the nurse are told of the change now. Reminders for the old "
+            "time are cancelled; new ones go 24 hours and 2 hours before the visit."
+        )
+        if moving
+        else _(
+            "The family is sent a confirmation now, and reminders 24 hours and "
+            "2 hours before the visit. The nurse is told the visit is on her list."
+        )
+    )
+    rules = _(
+        "Visits are booked between %(opens)s and %(closes)s IST, with %(buffer)d minutes "
+        "between one nurse's visits for travel; a clash needs a reason to override it."
+    ) % {
+        "opens": opens.strftime("%H:%M"),
+        "closes": closes.strftime("%H:%M"),
+        "buffer": settings.NURSE_TRAVEL_BUFFER_MINUTES,
+    }
+    return f"{told} {rules}"
 
 
 class WorkflowViewsMixin(VisitRequestAdminMixin):
@@ -240,6 +266,7 @@ class WorkflowViewsMixin(VisitRequestAdminMixin):
     def schedule_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = self._request_or_404(request, pk)
         require_triage(request.user)
+        moving = obj.status == Status.SCHEDULED
         if request.method == "POST":
             form = ScheduleForm(request.POST, visit_request=obj)
             if form.is_valid():
@@ -252,13 +279,24 @@ class WorkflowViewsMixin(VisitRequestAdminMixin):
                         nurse=data["nurse"],
                         actor=staff_user(request),
                         note=data["note"],
+                        override_reason=data["override_reason"],
                     )
                 except ValidationError as exc:
                     form.add_service_error(exc)
                 else:
+                    done = (
+                        _(
+                            "%(ref)s moved to %(when)s with %(nurse)s; the family and the nurse are told."
+                        )
+                        if moving
+                        else _(
+                            "%(ref)s scheduled for %(when)s with %(nurse)s; the family and the "
+                            "nurse are told."
+                        )
+                    )
                     messages.success(
                         request,
-                        _("%(ref)s scheduled for %(when)s with %(nurse)s; the family is told.")
+                        done
                         % {
                             "ref": obj.reference,
                             "when": timezone.localtime(data["start"]).strftime("%d %b %Y %H:%M"),
@@ -273,13 +311,10 @@ class WorkflowViewsMixin(VisitRequestAdminMixin):
             obj,
             title=_("Schedule the visit for %(ref)s") % {"ref": obj.reference},
             form=form,
-            intro=_(
-                "The family is sent a confirmation now, and reminders 24 hours and "
-                "2 hours before the visit."
-            ),
+            intro=_schedule_intro(moving),
             visits_day=getattr(form, "cleaned_data", {}).get("date")
             or ScheduleForm.initial_for(obj)["date"],
-            submit_label=_("Reschedule") if obj.status == Status.SCHEDULED else _("Schedule"),
+            submit_label=_("Reschedule") if moving else _("Schedule"),
         )
 
     def complete_view(self, request: HttpRequest, pk: int) -> HttpResponse:

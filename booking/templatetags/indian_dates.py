@@ -23,6 +23,10 @@ register = template.Library()
 WEEKDAY_DATE = pgettext_lazy("date pattern, as in 'Thursday 3 December'", "l j F")
 WEEKDAY_DATE_YEAR = pgettext_lazy("date pattern, as in 'Thursday 3 December 2026'", "l j F Y")
 SMS_DATE = pgettext_lazy("date pattern in a short SMS, as in 'Thu 3 Dec'", "D j M")
+# The time a visit was moved from, beside its new day in one SMS.
+SMS_DAY_MONTH = pgettext_lazy(
+    "date pattern in a short SMS, without the weekday, as in '3 Dec'", "j M"
+)
 
 # (first hour, word said with a clock time). English only needs AM and PM;
 # other languages name the part of the day, matching the booking form's
@@ -61,6 +65,11 @@ def weekday_date_year(value: datetime.date | None) -> str:
 @register.filter
 def sms_date(value: datetime.date | None) -> str:
     return formats.date_format(_local(value), str(SMS_DATE)) if value else ""
+
+
+@register.filter
+def sms_day_month(value: datetime.date | None) -> str:
+    return formats.date_format(_local(value), str(SMS_DAY_MONTH)) if value else ""
 
 
 @register.filter

@@ -299,8 +299,10 @@ def test_a_coordinator_schedules_a_new_request_and_the_family_is_emailed(
     assert waiting.status == Status.SCHEDULED
     assert waiting.nurse == nurse
 
-    messages = smtp_server.wait_for(1)
+    # The family's confirmation, and the nurse's own message.
+    messages = smtp_server.wait_for(2)
     booked = [m for m in messages if "Your home visit is booked" in m["Subject"]]
     assert booked, [m["Subject"] for m in messages]
     assert booked[0]["To"] == "wait@example.com"
+    assert any(m["To"] == nurse.email for m in messages)
     assert "Nurse Asha will come" in booked[0].get_body(preferencelist=("plain",)).get_content()

@@ -12,10 +12,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from booking import workflow
+from booking import scheduling, workflow
 from booking.links import status_token
 from booking.messages import render
-from booking.models import MessageKind, VisitRequest
+from booking.models import MessageKind, RequestEvent, VisitRequest
 from outbox.channels.sms import sms_segments
 from outbox.models import Channel, Message, MessageStatus
 from outbox.tasks import deliver_due_messages
@@ -244,7 +244,15 @@ def _segment_budget_cases() -> list[tuple[str, str]]:
     return [
         (language, kind)
         for language in ("hi", "mr")
-        for kind in ("received", "scheduled", "remind24", "remind2", "cancelled")
+        for kind in (
+            "received",
+            "scheduled",
+            "rescheduled",
+            "remind24",
+            "remind2",
+            "cancelled",
+            "declined",
+        )
     ]
 
 
@@ -256,6 +264,19 @@ def test_each_devanagari_sms_fits_two_segments_before_its_link(language, kind):
     # The longest words for the part of the day: evening (संध्याकाळी) in Marathi.
     visit_request.scheduled_start = datetime.datetime(2026, 12, 3, 16, 30, tzinfo=IST)
     visit_request.scheduled_end = visit_request.scheduled_start + datetime.timedelta(hours=2)
+    # The schedule a move message names: moved from the evening before.
+    before = visit_request.scheduled_start - datetime.timedelta(days=1)
+    RequestEvent.objects.create(
+        request=visit_request,
+        from_status="scheduled",
+        to_status="scheduled",
+        actor_label="system",
+        changes=scheduling.schedule_changes(
+            version=0,
+            old=(before, before + datetime.timedelta(hours=2), "Meera"),
+            new=(visit_request.scheduled_start, visit_request.scheduled_end, "Jayalakshmi"),
+        ),
+    )
     message = Message(
         subject=visit_request,
         kind=kind,

@@ -68,7 +68,12 @@ def test_visit_scheduled_email_carries_a_calendar_invite(smtp_server, sms_provid
         nurse=NurseFactory(first_name="Asha"),
         actor=None,
     )
-    (mail,) = smtp_server.wait_for(1)
+    mails = smtp_server.wait_for(2)
+    # The family's confirmation, and the nurse's (her own words, no calendar file).
+    (mail,) = [m for m in mails if m["To"] == visit_request.patient_email]
+    (nurse_mail,) = [m for m in mails if m["To"] != visit_request.patient_email]
+    assert "New visit for you" in nurse_mail["Subject"]
+    assert not list(nurse_mail.iter_attachments())
     assert "Thursday 3 December" in mail["Subject"]
     text = mail.get_body(("plain",)).get_content()
     assert "Nurse Asha" in text

@@ -9,7 +9,6 @@ import pytest
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.test import RequestFactory
 
-from booking import workflow
 from booking.admin.workflow_views import resend_failed
 from booking.models import AccessLog, MessageKind, RequestEvent, Status, VisitRequest
 from outbox.models import Message, MessageStatus
@@ -119,12 +118,17 @@ def test_schedule_writes_event_and_queues_confirmation_and_reminders(
         "scheduled",
         coordinator,
     )
-    kinds = sorted(request.messages.values_list("kind", "channel"))
+    assert event.changes["scheduled_start"] == [None, ist(2026, 12, 4, 10, 0).isoformat()]
+    assert event.changes["nurse"] == [None, "Asha Fictional"]
+    kinds = sorted(request.messages.exclude(audience="nurse").values_list("kind", "channel"))
     assert kinds == sorted(
         (kind, channel)
         for kind in (MessageKind.VISIT_SCHEDULED, MessageKind.REMINDER_24H, MessageKind.REMINDER_2H)
         for channel in ("email", "sms")
     )
+    # The nurse is told too (by email: this one has no mobile in her details).
+    told = request.messages.filter(audience="nurse").values_list("kind", "recipient")
+    assert list(told) == [(MessageKind.NURSE_ASSIGNED, nurse.email)]
     assert set(request.messages.values_list("status", flat=True)) == {MessageStatus.PENDING}
 
 
@@ -144,19 +148,19 @@ def test_schedule_refuses_a_time_in_the_past(coordinator_client, nurse):
 
 
 def test_overlapping_visits_for_one_nurse_are_refused(coordinator_client, nurse, other_nurse):
-    scheduled(nurse, ist(2026, 12, 4, 10, 0), hours=2)
+    booked = scheduled(nurse, ist(2026, 12, 4, 10, 0), hours=2, area="Andheri East")
     request = VisitRequestFactory()
     overlapping = {"date": "2026-12-04", "start_time": "11:00", "duration": "60", "nurse": nurse.pk}
     response = coordinator_client.post(admin_url("schedule", request.pk), overlapping)
     assert response.status_code == 200
     assert response.context["form"].errors["nurse"] == [
-        "This nurse already has a visit that overlaps this time."
+        f"Overlaps {booked.reference}, 10:00–12:00 in Andheri East"
     ]
     request.refresh_from_db()
     assert request.status == Status.NEW
     assert not request.messages.exists()
 
-    # Another nurse at that time, or the same nurse right after, is fine.
+    # Another nurse at that time, or the same nurse once she has had time to travel, is fine.
     response = coordinator_client.post(
         admin_url("schedule", request.pk), {**overlapping, "nurse": other_nurse.pk}
     )
@@ -164,29 +168,34 @@ def test_overlapping_visits_for_one_nurse_are_refused(coordinator_client, nurse,
     second = VisitRequestFactory()
     response = coordinator_client.post(
         admin_url("schedule", second.pk),
-        {"date": "2026-12-04", "start_time": "12:00", "duration": "60", "nurse": nurse.pk},
+        {"date": "2026-12-04", "start_time": "12:45", "duration": "60", "nurse": nurse.pk},
     )
     assert response.status_code == 302
 
 
 def test_service_refusal_shows_on_the_form(coordinator_client, nurse, monkeypatch):
     """An overlap that appears between the form check and the service's lock is still refused."""
+    from booking import scheduling
+
     request = VisitRequestFactory()
-    scheduled(nurse, ist(2026, 12, 4, 10, 0))
-    real = workflow.nurse_has_overlap
+    booked = scheduled(nurse, ist(2026, 12, 4, 10, 0))
+    real = scheduling.conflicts
     calls = []
 
     def first_says_free(**kwargs):
         calls.append(kwargs)
-        return False if len(calls) == 1 else real(**kwargs)
+        return [] if len(calls) == 1 else real(**kwargs)
 
-    monkeypatch.setattr(workflow, "nurse_has_overlap", first_says_free)
+    monkeypatch.setattr(scheduling, "conflicts", first_says_free)
     response = coordinator_client.post(
         admin_url("schedule", request.pk),
         {"date": "2026-12-04", "start_time": "11:00", "duration": "60", "nurse": nurse.pk},
     )
     assert response.status_code == 200
-    assert response.context["form"].errors["nurse"]
+    assert booked.reference in response.context["form"].errors["nurse"][0]
+    # The clash appeared late, so the override field is offered now.
+    assert 'name="override_reason"' in response.content.decode()
+    assert '<textarea name="override_reason"' in response.content.decode()
     request.refresh_from_db()
     assert request.status == Status.NEW
 
@@ -251,8 +260,11 @@ def test_cancel_or_decline_with_a_reason_tells_the_family(coordinator_client, ur
     assert request.events.get().note == "Family asked to stop."
     old.refresh_from_db()
     assert old.status == MessageStatus.CANCELLED
-    told = request.messages.filter(kind=MessageKind.CANCELLED)
+    # A decline has its own words (and next step), distinct from a cancellation.
+    kind = MessageKind.DECLINED if status == "declined" else MessageKind.CANCELLED
+    told = request.messages.filter(kind=kind)
     assert sorted(told.values_list("channel", flat=True)) == ["email", "sms"]
+    assert request.messages.filter(status=MessageStatus.PENDING).count() == 2
 
 
 @pytest.mark.parametrize(
@@ -269,7 +281,8 @@ def test_cancel_or_decline_bulk_actions_need_a_reason(coordinator_client, action
     )
     assert response.status_code == 302
     assert VisitRequest.objects.filter(status=status).count() == 2
-    assert Message.objects.filter(kind=MessageKind.CANCELLED).count() == 4
+    kind = MessageKind.DECLINED if status == "declined" else MessageKind.CANCELLED
+    assert Message.objects.filter(kind=kind).count() == 4
 
 
 def test_resend_a_failed_message(coordinator_client, coordinator):

@@ -1,0 +1,50 @@
+"""A family's request to move a visit is answered by moving it."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+import pytest
+import time_machine
+
+from booking import change_requests, workflow
+from booking.models import ChangeRequestStatus, Status
+from tests.factories import CoordinatorFactory, NurseFactory, VisitRequestFactory
+
+pytestmark = pytest.mark.django_db
+IST = zoneinfo.ZoneInfo("Asia/Kolkata")
+NOW = datetime.datetime(2026, 12, 7, 11, 0, tzinfo=IST)
+
+
+def test_moving_the_visit_answers_the_familys_request():
+    with time_machine.travel(NOW, tick=False):
+        nurse = NurseFactory()
+        start = datetime.datetime(2026, 12, 9, 10, 0, tzinfo=IST)
+        visit = VisitRequestFactory(
+            status=Status.SCHEDULED,
+            nurse=nurse,
+            scheduled_start=start,
+            scheduled_end=start + datetime.timedelta(hours=2),
+        )
+        change = change_requests.change_request_create(
+            visit_request=visit,
+            days=[datetime.date(2026, 12, 10)],
+            time_of_day="afternoon",
+            reason="Hospital appointment",
+        )
+        coordinator = CoordinatorFactory()
+        moved_to = datetime.datetime(2026, 12, 10, 14, 0, tzinfo=IST)
+
+        workflow.visit_request_schedule(
+            visit_request=visit,
+            start=moved_to,
+            end=moved_to + datetime.timedelta(hours=2),
+            nurse=nurse,
+            actor=coordinator,
+        )
+
+        change.refresh_from_db()
+        assert change.status == ChangeRequestStatus.MOVED
+        assert change.answered_by == coordinator
+        assert change_requests.open_change_request(visit) is None
