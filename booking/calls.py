@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from booking.models import CallAttempt, CallOutcome, VisitRequest
 from booking.events import actor_label_for, record_event
+from booking.models import CallAttempt, CallOutcome, VisitRequest
 from booking.workflow import locked
 
 NOTE_MAX_LENGTH = CallAttempt._meta.get_field("note").max_length or 300
