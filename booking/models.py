@@ -427,3 +427,43 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_username} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CallOutcome(models.TextChoices):
+    SPOKE = "spoke", _("Spoke to them")
+    NO_ANSWER = "no_answer", _("No answer")
+    BUSY = "busy", _("Busy")
+    LEFT_MESSAGE = "left_message", _("Left a message")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+
+class CallAttempt(models.Model):
+    """Append-only: a coordinator called the family about a request, and how it went.
+
+    Written by booking.calls (with an event on the request); a call never
+    changes the request's status by itself.
+    """
+
+    request = models.ForeignKey(
+        VisitRequest, on_delete=models.CASCADE, related_name="call_attempts"
+    )
+    called_at = models.DateTimeField(_("when"), db_index=True)
+    caller = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    caller_username = models.CharField(_("by"), max_length=150)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=CallOutcome.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-called_at", "-pk"]
+        verbose_name = _("call to the family")
+        verbose_name_plural = _("calls to families")
+        indexes = [models.Index(fields=["request", "called_at"], name="call_request_when")]
+
+    def __str__(self) -> str:
+        return f"{self.request}: {self.get_outcome_display()}"

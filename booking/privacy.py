@@ -26,7 +26,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from booking.messages import STOPPED_WHEN_CLOSED, tell_nurse_visit_is_off
-from booking.models import AccessAction, AccessLog, Consent, RequestEvent, Status, VisitRequest
+from booking.models import (
+    AccessAction,
+    AccessLog,
+    CallAttempt,
+    Consent,
+    RequestEvent,
+    Status,
+    VisitRequest,
+)
 from booking.workflow import (
     CLOSED_STATUSES,
     actor_label_for,
@@ -131,6 +139,8 @@ def _anonymise(visit_request: VisitRequest, *, now: datetime.datetime) -> None:
     # family; the moves themselves stay.
     RequestEvent.objects.filter(request=visit_request).exclude(note="").update(note=ERASED)
     RequestEvent.objects.filter(request=visit_request).exclude(changes={}).update(changes={})
+    # A call's note may name who answered; when and how it went stay.
+    CallAttempt.objects.filter(request=visit_request).exclude(note="").update(note=ERASED)
 
 
 @transaction.atomic

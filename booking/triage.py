@@ -111,3 +111,17 @@ def response_due(created_at: datetime.datetime) -> datetime.datetime:
                 return start + remaining
             remaining -= available
         day += datetime.timedelta(days=1)
+
+
+def review_reasons(*, first_dose_in_hospital: bool, had_infusion_reaction: bool) -> list[str]:
+    """Why a request needs a clinician's review, in words (empty: it does not).
+
+    The same rule the workflow sets `needs_clinical_review` by: a first dose
+    never given under hospital watch, or an earlier reaction to an infusion.
+    """
+    reasons = []
+    if not first_dose_in_hospital:
+        reasons.append(_("the first dose was not given in hospital"))
+    if had_infusion_reaction:
+        reasons.append(_("a reaction to an infusion before"))
+    return reasons

@@ -32,7 +32,7 @@ class RegimenAdmin(SimpleHistoryAdmin):
         "max_cycles",
         "reviewer",
         "next_review_due",
-        "is_active",
+        "offered",
     ]
     list_filter = ["medicine", "is_active"]
     search_fields = ["name", "medicine"]
@@ -62,6 +62,11 @@ class RegimenAdmin(SimpleHistoryAdmin):
             },
         ),
     ]
+
+    # In words: a tick or a cross in a column reads as right or wrong.
+    @admin.display(description=_("offered"), ordering="is_active")
+    def offered(self, obj: Regimen) -> str:
+        return str(_("Offered") if obj.is_active else _("Not offered"))
 
 
 @admin.register(NurseProfile)
@@ -97,7 +102,7 @@ RECORD_FIELDS = [
     "spo2_before",
     "batch_number",
     "batch_expiry",
-    "cold_chain_kept",
+    "cold_chain_text",
     "cold_chain_temperature",
     "infusion_started_at",
     "infusion_ended_at",
@@ -140,6 +145,12 @@ class VisitRecordAdmin(AccessLoggedMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=_("kept at 2–8 °C all the way"))
+    def cold_chain_text(self, obj: VisitRecord) -> str:
+        if obj.cold_chain_kept is None:
+            return str(_("Not recorded"))
+        return str(_("Yes, kept") if obj.cold_chain_kept else _("No: the cold chain was broken"))
 
     @admin.display(description=_("visit"))
     def visit_link(self, obj: VisitRecord) -> str:

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import re
+import time
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.signals import user_login_failed
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.models import Device
 from django_ratelimit.core import is_ratelimited
+
+from uhapo.middleware import SESSION_STARTED_KEY
+
+# How long before the session ends a staff page warns (static/js/admin-session.js).
+SESSION_WARNING_SECONDS = 5 * 60
 
 
 class StaffLoginForm(OTPAdminAuthenticationForm):
@@ -103,3 +115,66 @@ class UhapoAdminSite(OTPAdminSite):
             )
             return response
         return super().login(request, extra_context)
+
+    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Callable[..., Any]:
+        @wraps(view)
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            refuse_impossible_dates(request)
+            return view(request, *args, **kwargs)
+
+        return super().admin_view(checked, cacheable)
+
+    def get_urls(self) -> list[URLPattern | URLResolver]:
+        return [
+            path(
+                "session/keep-alive/",
+                self.admin_view(require_POST(self.keep_alive_view)),
+                name="session_keep_alive",
+            ),
+            *super().get_urls(),
+        ]
+
+    def each_context(self, request: HttpRequest) -> dict[str, Any]:
+        context = super().each_context(request)
+        user = request.user
+        # For static/js/admin-session.js (templates/admin/base_site.html): when the
+        # session will end, so a page can warn before and keep what was typed.
+        if user.is_active and user.is_staff:
+            context["staff_session"] = {
+                **session_timing(request),
+                "warn_seconds": SESSION_WARNING_SECONDS,
+            }
+        return context
+
+    def keep_alive_view(self, request: HttpRequest) -> JsonResponse:
+        """For "Stay signed in": any signed-in request restarts the idle time; say what is left.
+
+        The 8-hour limit (uhapo.middleware) is never extended: its end is told so
+        the page can warn before it too.
+        """
+        return JsonResponse(session_timing(request))
+
+
+# A list's date drill-down (?due_at__year=2026&due_at__month=12): Django turns
+# the values into a date and reports a ValueError as a bad filter, but a year
+# of 30 digits overflows instead, a server error on every list with a date
+# hierarchy, ours and the installed apps' alike.
+DATE_PARTS = re.compile(r"__(year|month|day)$")
+DATE_PART_VALUE = re.compile(r"^\d{1,4}$")
+
+
+def refuse_impossible_dates(request: HttpRequest) -> None:
+    """A date drill-down that is not a number of up to four digits is a bad request (400)."""
+    for name, values in request.GET.lists():
+        if DATE_PARTS.search(name) and not all(DATE_PART_VALUE.match(v) for v in values):
+            raise BadRequest("Not a date in the list's date drill-down.")
+
+
+def session_timing(request: HttpRequest) -> dict[str, int]:
+    """Seconds until the session ends if left idle, and until its 8-hour limit."""
+    started = request.session.get(SESSION_STARTED_KEY) or time.time()
+    absolute_left = started + settings.SESSION_ABSOLUTE_MAX_AGE - time.time()
+    return {
+        "idle_seconds": settings.SESSION_COOKIE_AGE,
+        "absolute_seconds": max(0, int(absolute_left)),
+    }

@@ -9,4 +9,4 @@ Importing the modules registers their ModelAdmins (Django's autodiscover
 imports this package).
 """
 
-from booking.admin import areas, messages, patients, requests, rows  # noqa: F401
+from booking.admin import areas, calls, messages, patients, requests, rows  # noqa: F401

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.admin.access_log import log_access
 from booking.admin.permissions import can_triage, nurse_label
+from booking.admin.request_display import language_name
 from booking.models import AccessAction, VisitRequest
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,10 @@ CSV_COLUMNS: list[tuple[Any, Callable[[VisitRequest], object]]] = [
     (_("area"), lambda r: r.area),
     (_("landmark"), lambda r: r.landmark),
     (_("PIN code"), lambda r: r.pin_code),
+    (_("language"), lambda r: language_name(r.language)),
     (_("medicine prescribed"), lambda r: r.medicine_label),
+    (_("treating oncologist"), lambda r: r.oncologist_name),
+    (_("hospital"), lambda r: r.hospital_name),
     (_("preferred date"), lambda r: r.preferred_date.isoformat()),
     (_("preferred time of day"), lambda r: r.get_preferred_time_display()),
     (_("nurse"), lambda r: nurse_label(r.nurse)),

@@ -11,9 +11,10 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
-from django.contrib.admin.utils import flatten_fieldsets
-from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
@@ -22,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from booking import change_requests, cycles
 from booking.admin.access_log import AccessLoggedMixin
 from booking.admin.actions import BulkActionsMixin
+from booking.admin.calls import CallAttemptInline, CallLogMixin
 from booking.admin.course_views import CourseViewsMixin
 from booking.admin.exports import export_csv
 from booking.admin.filters import (
@@ -37,40 +39,42 @@ from booking.admin.messages import MessageInline
 from booking.admin.permissions import (
     can_triage,
     completes_visits,
-    nurse_label,
     staff_user,
     visible_requests,
 )
 from booking.admin.records import VisitRecordsMixin
+from booking.admin.request_display import WAITING_STATUSES, RequestDisplayMixin
 from booking.admin.rows import RequestEventInline
 from booking.admin.visits import DayVisitsMixin
 from booking.admin.workflow_views import WorkflowViewsMixin
-from booking.models import Status, VisitRequest
+from booking.models import CallAttempt, Status, VisitRequest
 from booking.references import reference_from_typed
-from booking.triage import format_wait, is_overdue
-from uhapo.phone import InvalidPhone, display_phone, parse_indian_mobile
+from uhapo.phone import InvalidPhone, parse_indian_mobile
 
 if TYPE_CHECKING:
     from django_stubs_ext import FieldsetSpec, StrOrPromise
 
-WAITING_STATUSES = (Status.NEW, Status.CONTACTED)
-SHORT_TIME_OF_DAY = {
-    "morning": _("morning"),
-    "afternoon": _("afternoon"),
-    "evening": _("evening"),
-}
+# New requests oldest first (the overdue ones at the top), then the contacted
+# ones, oldest first, then the rest newest first. Expressions, not an
+# annotation, so a click on a column header still sorts by that column.
+WAITING_FIRST = Case(
+    When(status=Status.NEW, then=Value(0)),
+    When(status=Status.CONTACTED, then=Value(1)),
+    default=Value(2),
+)
+LIST_ORDERING = (
+    WAITING_FIRST.asc(),
+    Case(When(status__in=WAITING_STATUSES, then=F("created_at"))).asc(nulls_last=True),
+    F("created_at").desc(),
+)
 
 
 def _local_display(moment: datetime.datetime) -> str:
     return formats.localize(timezone.localtime(moment))
 
 
-def _phone_link(e164: str) -> str:
-    if not e164:
-        return "-"
-    return format_html('<a href="tel:{}">{}</a>', e164, display_phone(e164))
-
-
+# What a coordinator needs for the call comes first; the consent record last,
+# and only for coordinators (get_fieldsets).
 REQUEST_FIELDSETS: FieldsetSpec = (
     (
         None,
@@ -78,58 +82,12 @@ REQUEST_FIELDSETS: FieldsetSpec = (
             "fields": (
                 "reference",
                 "status",
-                "created_at",
                 "waited",
-                "needs_clinical_review",
-                "submitted_by",
-                "language",
-            )
-        },
-    ),
-    (
-        _("Patient"),
-        {"fields": ("patient_name", "patient_birth_year", "patient_phone_link", "patient_email")},
-    ),
-    (
-        _("Person helping (caregiver)"),
-        {
-            "fields": (
-                "caregiver_name",
-                "caregiver_relationship",
-                "caregiver_phone_link",
-                "caregiver_email",
-                "message_recipient",
-            )
-        },
-    ),
-    (
-        _("Address"),
-        {"fields": ("address_line", "street", "area", "landmark", "pin_code", "service_area")},
-    ),
-    (
-        _("Treatment"),
-        {
-            "fields": (
-                "cancer_type",
+                "person_to_call",
+                "language_name",
                 "medicine_name",
-                "oncologist_name",
-                "hospital_name",
-                "first_dose_in_hospital",
-                "had_infusion_reaction",
-                "has_prescription",
-            )
-        },
-    ),
-    (
-        _("Course of treatment"),
-        {
-            "fields": (
-                "patient_link",
-                "course_link",
-                "cycle_number",
-                "previous_visit_link",
-                "next_step_text",
-                "change_request_text",
+                "clinical_review",
+                "created_at",
             )
         },
     ),
@@ -147,40 +105,97 @@ REQUEST_FIELDSETS: FieldsetSpec = (
         },
     ),
     (
+        _("Patient"),
+        {"fields": ("patient_name", "patient_birth_year", "patient_phone_link", "patient_email")},
+    ),
+    (
+        _("Person helping (caregiver)"),
+        {
+            "fields": (
+                "submitted_by",
+                "caregiver_name",
+                "caregiver_relationship",
+                "caregiver_phone_link",
+                "caregiver_email",
+                "message_recipient",
+            )
+        },
+    ),
+    (
+        _("Address"),
+        {"fields": ("address_line", "street", "area", "landmark", "pin_code", "service_area")},
+    ),
+    (
+        _("Treatment"),
+        {
+            "fields": (
+                "cancer_type",
+                "oncologist_name",
+                "hospital_name",
+                "first_dose_text",
+                "reaction_text",
+                "prescription_text",
+            )
+        },
+    ),
+    (
+        _("Course of treatment"),
+        {
+            "fields": (
+                "patient_link",
+                "course_link",
+                "cycle_number",
+                "previous_visit_link",
+                "next_step_text",
+                "change_request_text",
+            )
+        },
+    ),
+)
+CONSENT_FIELDSET: FieldsetSpec = (
+    (
         _("Consent record"),
         {
+            "classes": ("collapse",),
             "fields": (
                 "consent_version",
                 "consent_given_at",
                 "consent_sha256",
                 "consent_withdrawn_at",
                 "anonymised_at",
-            )
+            ),
         },
     ),
 )
 
+ALL_FIELDSETS: FieldsetSpec = (*REQUEST_FIELDSETS, *CONSENT_FIELDSET)
+
 
 @admin.register(VisitRequest)
 class VisitRequestAdmin(
+    CallLogMixin,
     CourseViewsMixin,
     DayVisitsMixin,
     VisitRecordsMixin,
     WorkflowViewsMixin,
     BulkActionsMixin,
+    RequestDisplayMixin,
     AccessLoggedMixin,
     admin.ModelAdmin,
 ):
+    # Short headers and the columns that matter first: at 1366 px the
+    # waiting time, the nurse and the visit fit beside the filters.
     list_display = (
         "reference",
         "patient_name",
-        "area_and_pin",
-        "preferred",
         "status",
-        "needs_clinical_review",
         "waited",
+        "review_flag",
         "nurse_name",
-        "scheduled_start",
+        "visit_start",
+        "preferred",
+        "area_and_pin",
+        "call_count",
     )
     list_select_related = ("nurse", "service_area")
     list_display_links = ("reference",)
@@ -202,18 +217,21 @@ class VisitRequestAdmin(
         "caregiver_name",
         "patient_phone",
         "caregiver_phone",
+        "pin_code",
+        "area",
+        "service_area__name",
     )
     search_help_text = _(
-        "Reference, patient's or helper's name, or a mobile number typed any way "
-        "(98200 12345, +91 98200-12345, 098200 12345)."
+        "Reference, patient's or helper's name, PIN code or area, or a mobile number "
+        "typed any way (98200 12345, +91 98200-12345, 098200 12345)."
     )
     date_hierarchy = "preferred_date"
-    ordering = ("-created_at",)
+    ordering = LIST_ORDERING
     list_per_page = 50
-    fieldsets = REQUEST_FIELDSETS
+    fieldsets = ALL_FIELDSETS
     # The workflow owns every field: changes go through the buttons, never the form.
-    readonly_fields = tuple(flatten_fieldsets(REQUEST_FIELDSETS))
-    inlines = (RequestEventInline, MessageInline)
+    readonly_fields = tuple(flatten_fieldsets(ALL_FIELDSETS))
+    inlines = (CallAttemptInline, RequestEventInline, MessageInline)
     actions = (
         "mark_contacted",
         "schedule_visit",
@@ -266,7 +284,18 @@ class VisitRequestAdmin(
     # -- queryset, list, search
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return visible_requests(staff_user(request), super().get_queryset(request))
+        # The calls column: one subquery, not a query per row.
+        calls = (
+            CallAttempt.objects.filter(request=OuterRef("pk"))
+            .order_by()
+            .values("request")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        queryset = (
+            super().get_queryset(request).annotate(call_count=Coalesce(Subquery(calls), Value(0)))
+        )
+        return visible_requests(staff_user(request), queryset)
 
     def get_list_filter(self, request: HttpRequest) -> tuple:
         if can_triage(request.user):
@@ -301,42 +330,22 @@ class VisitRequestAdmin(
             results = results | queryset.filter(extra)
         return results, may_have_duplicates
 
-    @admin.display(description=_("area and PIN"), ordering="pin_code")
-    def area_and_pin(self, obj: VisitRequest) -> str:
-        return f"{obj.area} {obj.pin_code}"
-
-    @admin.display(description=_("preferred date and time"), ordering="preferred_date")
-    def preferred(self, obj: VisitRequest) -> str:
-        when = SHORT_TIME_OF_DAY.get(obj.preferred_time, obj.preferred_time)
-        return f"{formats.date_format(obj.preferred_date, 'D j M')}, {when}"
-
-    @admin.display(description=_("waiting"), ordering="created_at")
-    def waited(self, obj: VisitRequest) -> str:
-        if obj.status not in WAITING_STATUSES:
-            return "-"
-        now = timezone.now()
-        wait = format_wait(now - obj.created_at)
-        if is_overdue(status=obj.status, created_at=obj.created_at, now=now):
-            return format_html('<strong class="uhapo-overdue">{}</strong> {}', _("Overdue"), wait)
-        return wait
-
-    @admin.display(description=_("nurse"), ordering="nurse__first_name")
-    def nurse_name(self, obj: VisitRequest) -> str:
-        return nurse_label(obj.nurse) or "-"
-
     # -- the request page
 
-    @admin.display(description=_("medicine prescribed"))
-    def medicine_name(self, obj: VisitRequest) -> str:
-        return obj.medicine_label
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
+        # Nothing is ever edited here, so Django's history would always say
+        # "no change history"; the request's history is its event timeline.
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        return HttpResponseRedirect(reverse("admin:booking_visitrequest_change", args=[obj.pk]))
 
-    @admin.display(description=_("patient's mobile"))
-    def patient_phone_link(self, obj: VisitRequest) -> str:
-        return _phone_link(obj.patient_phone)
-
-    @admin.display(description=_("helper's mobile"))
-    def caregiver_phone_link(self, obj: VisitRequest) -> str:
-        return _phone_link(obj.caregiver_phone)
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> FieldsetSpec:
+        # The consent record is the coordinators' (privacy questions, erasure);
+        # a nurse needs the visit, not the hash of the notice.
+        if can_triage(request.user):
+            return self.fieldsets
+        return REQUEST_FIELDSETS
 
     @admin.display(description=_("patient"))
     def patient_link(self, obj: VisitRequest) -> str:

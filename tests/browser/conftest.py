@@ -246,7 +246,13 @@ def check_axe(axe_source: str) -> Callable[[Any, str], None]:
         # does not govern, so axe runs under the same policy visitors get.
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.evaluate(axe_source)
-        options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+        # No preload: axe would copy each stylesheet into an inline <style>
+        # (for an experimental rule only), which the CSP rightly blocks.
+        options = {
+            "runOnly": {"type": "tag", "values": AXE_TAGS},
+            "resultTypes": ["violations"],
+            "preload": False,
+        }
         results = page.evaluate("options => window.axe.run(document, options)", options)
         violations = [
             {

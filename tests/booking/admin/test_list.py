@@ -65,9 +65,57 @@ def test_list_shows_the_triage_columns(coordinator_client, nurse):
     assert "Asha Fictional" in html
     assert booked.reference in html
     assert "css/admin-triage." in html
-    # Newest first.
+    # The waiting request before the booked one, though it is older.
     refs = [obj.reference for obj in response.context["cl"].result_list]
-    assert refs == [booked.reference, new.reference]
+    assert refs == [new.reference, booked.reference]
+
+
+def test_list_puts_new_requests_oldest_first_then_contacted_then_the_rest_newest_first(
+    coordinator_client, nurse
+):
+    """Overdue and waiting first: what needs a call now is at the top, not the bottom."""
+    rows = {}
+    for name, status, hours_ago in (
+        ("new_recent", Status.NEW, 1),
+        ("new_overdue", Status.NEW, 30),
+        ("contacted_old", Status.CONTACTED, 50),
+        ("contacted_recent", Status.CONTACTED, 2),
+        ("completed_old", Status.COMPLETED, 70),
+        ("cancelled_recent", Status.CANCELLED, 3),
+    ):
+        rows[name] = VisitRequestFactory(status=status)
+        received_at(rows[name], NOW - hours_ago * H)
+    response = coordinator_client.get(changelist_url())
+    order = [obj.reference for obj in response.context["cl"].result_list]
+    expected = [
+        "new_overdue",
+        "new_recent",
+        "contacted_old",
+        "contacted_recent",
+        "cancelled_recent",
+        "completed_old",
+    ]
+    assert order == [rows[name].reference for name in expected]
+
+
+def test_a_column_header_still_sorts_the_list(coordinator_client):
+    """The waiting-first order is only the default: sorting by a column replaces it."""
+    names = ["Charu Fictional", "Anil Fictional", "Bela Fictional"]
+    for name, status in zip(names, (Status.NEW, Status.COMPLETED, Status.CONTACTED), strict=True):
+        VisitRequestFactory(patient_name=name, status=status)
+    # Column 2 is the patient's name (1 is the reference).
+    response = coordinator_client.get(changelist_url(o="2"))
+    assert [obj.patient_name for obj in response.context["cl"].result_list] == sorted(names)
+
+
+def test_list_says_review_in_words_not_a_tick(coordinator_client):
+    """A green tick for "needs review" read as "all fine": the column says it in words."""
+    VisitRequestFactory(patient_name="Review Fictional", needs_clinical_review=True)
+    VisitRequestFactory(patient_name="Plain Fictional", needs_clinical_review=False)
+    html = coordinator_client.get(changelist_url()).content.decode()
+    assert "Needs review" in html
+    assert "icon-yes.svg" not in html
+    assert "icon-no.svg" not in html
 
 
 # --- filters ------------------------------------------------------------------------------
@@ -212,3 +260,26 @@ def test_search_by_reference_and_name(coordinator_client):
         "Vikram",
     ):
         assert listed(coordinator_client.get(changelist_url(q=typed))) == {reference}, typed
+
+
+def test_search_finds_a_pin_code_or_an_area(coordinator_client):
+    """A coordinator planning a round searches by PIN code or by the area's name."""
+    bandra = VisitRequestFactory(
+        area="Bandra West",
+        pin_code="400050",
+        service_area=ServiceAreaFactory(pin_code="400050", name="Bandra West"),
+    )
+    thane = VisitRequestFactory(
+        area="Naupada",
+        pin_code="400602",
+        service_area=ServiceAreaFactory(pin_code="400602", name="Thane West"),
+    )
+    for typed, expected in (
+        ("400050", {bandra.reference}),
+        ("bandra", {bandra.reference}),
+        ("400602", {thane.reference}),
+        ("Naupada", {thane.reference}),
+        # The served area's name, though the family typed another.
+        ("thane west", {thane.reference}),
+    ):
+        assert listed(coordinator_client.get(changelist_url(q=typed))) == expected, typed

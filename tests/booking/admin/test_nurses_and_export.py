@@ -128,3 +128,20 @@ def test_export_query_count_does_not_grow(coordinator_client):
     with CaptureQueriesContext(connection) as many:
         assert len(export(coordinator_client, VisitRequest.objects.all())) == 31
     assert len(many) == len(few)
+
+
+def test_export_has_language_medicine_hospital_and_oncologist_formula_safe(coordinator_client):
+    """What a coordinator needs to ring the hospital back, in the spreadsheet too."""
+    chosen = VisitRequestFactory(
+        language="mr",
+        medicine="other",
+        medicine_other="+Made-up-mab",
+        oncologist_name="@Dr Fictional",
+        hospital_name="=Imaginary Cancer Centre",
+    )
+    header, row = export(coordinator_client, [chosen])
+    row_by = dict(zip(header, row, strict=True))
+    assert row_by["language"] == "Marathi (मराठी)"
+    assert row_by["medicine prescribed"] == "'+Made-up-mab"
+    assert row_by["treating oncologist"] == "'@Dr Fictional"
+    assert row_by["hospital"] == "'=Imaginary Cancer Centre"
