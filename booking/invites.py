@@ -47,10 +47,29 @@ def calendar_invite(
         "summary",
         _("UHAPO home visit %(reference)s") % {"reference": visit_request.reference},
     )
+    # Where and who: the family's own address (the file goes only to them)
+    # and the nurse's first name, as the message says.
     event.add(
-        "description",
-        _("Questions: %(phone)s") % {"phone": display_phone(settings.SUPPORT_PHONE)},
+        "location",
+        ", ".join(
+            part
+            for part in (
+                visit_request.address_line,
+                visit_request.street,
+                visit_request.area,
+                visit_request.pin_code,
+            )
+            if part
+        ),
     )
+    nurse = visit_request.nurse.first_name if visit_request.nurse else ""
+    description = _("Questions: %(phone)s") % {"phone": display_phone(settings.SUPPORT_PHONE)}
+    if nurse:
+        description = _("Nurse: %(nurse)s. %(questions)s") % {
+            "nurse": nurse,
+            "questions": description,
+        }
+    event.add("description", description)
     # A REQUEST or CANCEL names who sends it and to whom (RFC 5546), so
     # calendar apps apply it to the event they hold.
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)

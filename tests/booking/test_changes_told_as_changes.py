@@ -12,6 +12,7 @@ import re
 import zoneinfo
 
 import pytest
+from django.utils import timezone
 from icalendar import Calendar
 
 from booking import workflow
@@ -304,3 +305,20 @@ def test_a_decline_has_its_own_words_and_next_step(language):
     else:
         units = len(decline_sms.encode("utf-16-le")) // 2
         assert units <= SMS_BUDGET, (units, decline_sms)
+
+
+def test_the_calendar_file_names_the_place_and_the_nurse():
+    from booking.invites import calendar_invite
+
+    start = timezone.now() + datetime.timedelta(days=2)
+    visit = VisitRequestFactory(
+        status="scheduled",
+        nurse=NurseFactory(first_name="Asha"),
+        scheduled_start=start,
+        scheduled_end=start + datetime.timedelta(hours=2),
+    )
+    event = Calendar.from_ical(calendar_invite(visit)).walk("VEVENT")[0]
+    assert (
+        str(event["location"]) == "Flat 12, Imaginary Heights, Example Road, Andheri West, 400053"
+    )
+    assert "Nurse: Asha." in str(event["description"])

@@ -31,7 +31,7 @@ DEMO_USERS = [
     },
     {
         "username": "demo-nurse-asha",
-        "first_name": "Nurse Asha",
+        "first_name": "Asha",
         "last_name": "Demo",
         "email": "demo-nurse-asha@staff.uhapo.example",
         "role": "complete_visit",
