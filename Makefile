@@ -32,7 +32,7 @@ $(STAMP_DEV): requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(STAMP_RUN)
 
 run: $(STAMP_RUN) ## Start the whole portal (web + Celery worker and beat) on SQLite at http://127.0.0.1:8000
-	mkdir -p var/celery/out var/celery/processed var/mail var/sms
+	mkdir -p var/celery/out var/celery/processed var/celery/control var/mail var/sms
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py compile_translations -v0
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py load_guide

@@ -1,8 +1,7 @@
 """Settings for the UHAPO portal.
 
-One module, configured by environment variables (see README and
-.env.example). The defaults suit a laptop: SQLite, no Redis, messages to the
-console. Production differs by variables alone.
+One module, configured by environment variables (see README and .env.example).
+Defaults suit a laptop (SQLite, no Redis, messages to the console); production differs by variables alone.
 """
 
 from __future__ import annotations
@@ -362,14 +361,15 @@ NURSE_TRAVEL_BUFFER_MINUTES = int(os.environ.get("NURSE_TRAVEL_BUFFER_MINUTES", 
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "") or "filesystem://"
 if CELERY_BROKER_URL == "filesystem://":
-    # The embedded default: a broker made of folders, so `make run` needs no
-    # server and the worker still runs as a real Celery process.
+    # The embedded default: a broker made of folders (control ones too, never
+    # the working directory), so `make run` needs no server.
     _queue_dir = VAR_DIR / "celery"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir / "out"),
         "data_folder_out": str(_queue_dir / "out"),
         "processed_folder": str(_queue_dir / "processed"),
         "store_processed": False,
+        "control_folder": str(_queue_dir / "control"),
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
