@@ -20,6 +20,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from booking.forms import VisitRequestForm
 from booking.links import status_token
 from booking.models import Status
 from tests.auth import sign_in
@@ -66,37 +67,8 @@ raw_piece = st.one_of(
     st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0xFF), max_size=20),
 )
 
-BOOKING_FIELDS = [
-    "submission_token",
-    "website",
-    "submitted_by",
-    "patient_name",
-    "patient_birth_year",
-    "patient_phone",
-    "patient_email",
-    "caregiver_name",
-    "caregiver_relationship",
-    "caregiver_phone",
-    "caregiver_email",
-    "message_recipient",
-    "address_line",
-    "street",
-    "area",
-    "landmark",
-    "pin_code",
-    "cancer_type",
-    "medicine",
-    "medicine_other",
-    "oncologist_name",
-    "hospital_name",
-    "first_dose_in_hospital",
-    "had_infusion_reaction",
-    "has_prescription",
-    "preferred_date",
-    "preferred_time",
-    "notes",
-    "consent",
-]
+# Every field the form has, so a new one is fuzzed too.
+BOOKING_FIELDS = list(VisitRequestForm.base_fields)
 FAMILY_FIELDS = [
     "date",
     "time_of_day",
