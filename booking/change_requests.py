@@ -25,7 +25,7 @@ from booking.models import (
     MessageKind,
     VisitRequest,
 )
-from booking.workflow import _queue, actor_label_for, locked, record_event, staff_note
+from booking.workflow import actor_label_for, locked, queue_kinds, record_event, staff_note
 from outbox.queueing import messages_of
 
 
@@ -114,5 +114,5 @@ def change_request_decline(*, change: ChangeRequest, answer: str, actor: User) -
         .exists()
     )
     if not already:
-        _queue(visit_request, [MessageKind.CHANGE_ANSWERED], due_at=timezone.now())
+        queue_kinds(visit_request, [MessageKind.CHANGE_ANSWERED], due_at=timezone.now())
     return change

@@ -34,7 +34,7 @@ from booking.models import (
     VisitRequest,
 )
 from booking.references import new_reference
-from booking.workflow import _queue, locked, move_status, record_event, staff_note
+from booking.workflow import locked, move_status, queue_kinds, record_event, staff_note
 from care.models import CourseStatus
 
 logger = logging.getLogger(__name__)
@@ -202,7 +202,7 @@ def propose_next(*, visit_request: VisitRequest, actor: User | None) -> VisitReq
         actor_label="system",
         note=_("Next visit proposed: %(ref)s.") % {"ref": proposed.reference},
     )
-    _queue(proposed, [MessageKind.NEXT_CYCLE], due_at=timezone.now())
+    queue_kinds(proposed, [MessageKind.NEXT_CYCLE], due_at=timezone.now())
     logger.info("visit %s proposed after visit %s", proposed.pk, visit_request.pk)
     return proposed
 
@@ -254,7 +254,7 @@ def visit_request_family_confirm(
             "updated_at",
         ]
     )
-    _queue(
+    queue_kinds(
         visit_request,
         [MessageKind.COORDINATOR_ALERT],
         due_at=timezone.now(),

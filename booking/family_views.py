@@ -13,17 +13,10 @@ from django_ratelimit.decorators import ratelimit
 
 from booking import change_requests, cycles
 from booking.family_forms import ConfirmDayForm, MoveRequestForm
+from booking.form_errors import add_service_errors
 from booking.links import LinkInvalid, request_from_token
 from booking.models import Status
-from booking.views import _link_invalid, _private
-
-
-def _add_service_errors(form: ConfirmDayForm | MoveRequestForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+from booking.views import link_invalid, private_page
 
 
 @never_cache
@@ -34,7 +27,7 @@ def request_confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         visit_request = request_from_token(token)
     except LinkInvalid:
-        return _link_invalid(request)
+        return link_invalid(request)
     status_url = reverse("booking:status", kwargs={"token": token})
     if visit_request.status != Status.PROPOSED:
         return redirect(status_url)
@@ -48,12 +41,12 @@ def request_confirm(request: HttpRequest, token: str) -> HttpResponse:
                 time_of_day=form.cleaned_data["time_of_day"],
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return HttpResponseRedirect(f"{status_url}?confirmed=1")
     context = {"visit_request": visit_request, "token": token, "form": form}
     status = 400 if form.errors else 200
-    return _private(render(request, "booking/confirm.html", context, status=status))
+    return private_page(render(request, "booking/confirm.html", context, status=status))
 
 
 @never_cache
@@ -64,7 +57,7 @@ def request_move(request: HttpRequest, token: str) -> HttpResponse:
     try:
         visit_request = request_from_token(token)
     except LinkInvalid:
-        return _link_invalid(request)
+        return link_invalid(request)
     status_url = reverse("booking:status", kwargs={"token": token})
     if not visit_request.is_open or change_requests.open_change_request(visit_request):
         return redirect(status_url)
@@ -79,9 +72,9 @@ def request_move(request: HttpRequest, token: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return HttpResponseRedirect(f"{status_url}?move_asked=1")
     context = {"visit_request": visit_request, "token": token, "form": form}
     status = 400 if form.errors else 200
-    return _private(render(request, "booking/move.html", context, status=status))
+    return private_page(render(request, "booking/move.html", context, status=status))

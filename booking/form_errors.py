@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
 
 
@@ -26,3 +27,12 @@ class ErrorSummaryMixin:
                 anchor = f"{anchor}_0"
             items += [(anchor, strip_tags(str(e))) for e in errors]
         return items
+
+
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """A service's refusal on the form: each keyed message beside its field (or on top)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

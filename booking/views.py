@@ -66,7 +66,7 @@ def _phone_limit_reached(request: HttpRequest, phone: str) -> bool:
     return usage is not None and usage["count"] >= usage["limit"]
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+def private_page(response: HttpResponse) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -185,7 +185,7 @@ def request_received(request: HttpRequest) -> HttpResponse:
         "status_path": status_path(visit_request),
         "sent_to": _confirmation_routes(visit_request),
     }
-    return _private(render(request, "booking/received.html", context))
+    return private_page(render(request, "booking/received.html", context))
 
 
 def _confirmation_routes(visit_request: VisitRequest) -> list[str]:
@@ -220,8 +220,8 @@ def mask_email(address: str) -> str:
     return f"{local[:1]}•••@{domain}"
 
 
-def _link_invalid(request: HttpRequest) -> HttpResponse:
-    return _private(render(request, "booking/link_invalid.html", status=404))
+def link_invalid(request: HttpRequest) -> HttpResponse:
+    return private_page(render(request, "booking/link_invalid.html", status=404))
 
 
 @never_cache
@@ -230,7 +230,7 @@ def request_status(request: HttpRequest, token: str) -> HttpResponse:
     try:
         visit_request = request_from_token(token)
     except LinkInvalid:
-        return _link_invalid(request)
+        return link_invalid(request)
     context = {
         "visit_request": visit_request,
         "token": token,
@@ -241,7 +241,7 @@ def request_status(request: HttpRequest, token: str) -> HttpResponse:
         # The family's last request to move the visit, and its answer.
         "change": visit_request.change_requests.first(),
     }
-    return _private(render(request, "booking/status.html", context))
+    return private_page(render(request, "booking/status.html", context))
 
 
 @never_cache
@@ -251,7 +251,7 @@ def request_cancel(request: HttpRequest, token: str) -> HttpResponse:
     try:
         visit_request = request_from_token(token)
     except LinkInvalid:
-        return _link_invalid(request)
+        return link_invalid(request)
     status_url = reverse("booking:status", kwargs={"token": token})
     if not visit_request.is_open:
         return redirect(status_url)
@@ -280,7 +280,9 @@ def request_cancel(request: HttpRequest, token: str) -> HttpResponse:
         "token": token,
         "reason_limit": CANCEL_REASON_LIMIT,
     }
-    return _private(render(request, "booking/cancel.html", context, status=400 if error else 200))
+    return private_page(
+        render(request, "booking/cancel.html", context, status=400 if error else 200)
+    )
 
 
 @never_cache
@@ -289,17 +291,17 @@ def request_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     try:
         visit_request = request_from_token(token)
     except LinkInvalid:
-        return _link_invalid(request)
+        return link_invalid(request)
     if request.method == "POST":
         privacy.visit_request_withdraw_consent(visit_request=visit_request, actor=None)
         return redirect("booking:erased")
     context = {"visit_request": visit_request, "token": token}
-    return _private(render(request, "booking/withdraw.html", context))
+    return private_page(render(request, "booking/withdraw.html", context))
 
 
 @require_safe
 def request_erased(request: HttpRequest) -> HttpResponse:
-    response = _private(render(request, "booking/erased.html"))
+    response = private_page(render(request, "booking/erased.html"))
     response.delete_cookie(RECEIVED_COOKIE, samesite="Lax")
     return response
 

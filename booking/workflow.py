@@ -104,7 +104,7 @@ class SubmissionTokenReused(ValidationError):
 __all__ = ["actor_label_for", "record_event", "staff_note"]
 
 
-def _queue(
+def queue_kinds(
     visit_request: VisitRequest,
     kinds: Iterable[str],
     *,
@@ -277,7 +277,7 @@ def _create_request(
     )
     # Both kinds in one call: one broker round trip per booking. The family
     # is waiting for their reference, at whatever hour they booked.
-    _queue(
+    queue_kinds(
         visit_request,
         [MessageKind.REQUEST_RECEIVED, MessageKind.COORDINATOR_ALERT],
         due_at=timezone.now(),
@@ -374,11 +374,11 @@ def visit_request_schedule(
     )
     now = timezone.now()
     family_kind = MessageKind.RESCHEDULED if rescheduling else MessageKind.VISIT_SCHEDULED
-    _queue(visit_request, [family_kind], due_at=now)
+    queue_kinds(visit_request, [family_kind], due_at=now)
     for kind, offset in REMINDER_OFFSETS.items():
         due = start - offset
         if due > now:
-            _queue(visit_request, [kind], due_at=due, not_after=start)
+            queue_kinds(visit_request, [kind], due_at=due, not_after=start)
     booking_messages.tell_nurses_scheduled(
         visit_request, moved=rescheduling, old_nurse=old_nurse, old_start=old_start
     )
@@ -445,7 +445,7 @@ def visit_request_cancel(
     visit_request.save(update_fields=["status", "closing_reason", "closed_at", "updated_at"])
     # A family cancelling from its link is waiting for the answer; a
     # cancellation by staff at night can wait for the morning.
-    _queue(
+    queue_kinds(
         visit_request,
         [MessageKind.DECLINED if decline else MessageKind.CANCELLED],
         due_at=timezone.now(),

@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from booking import change_requests, corrections, cycles, patients
+from booking import change_requests, corrections, patients
 from booking.admin.access_log import log_access
 from booking.admin.course_forms import (
     ChangeAnswerForm,
@@ -30,16 +30,9 @@ from booking.admin.course_forms import (
 )
 from booking.admin.permissions import can_triage, require_triage, staff_user
 from booking.admin.workflow_views import VisitRequestAdminMixin, admin_page, render_page
-from booking.models import AccessAction, ChangeRequestStatus, VisitRequest
+from booking.form_errors import add_service_errors
+from booking.models import AccessAction, VisitRequest
 from booking.privacy import current_notice
-
-
-def _service_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class CourseViewsMixin(VisitRequestAdminMixin):
@@ -113,7 +106,7 @@ class CourseViewsMixin(VisitRequestAdminMixin):
                     visit_request=obj, patient=form.chosen(), actor=staff_user(request)
                 )
             except ValidationError as exc:
-                _service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("%(ref)s linked to the patient.") % {"ref": obj})
                 return self._back(obj)
@@ -146,7 +139,7 @@ class CourseViewsMixin(VisitRequestAdminMixin):
                     visit_request=obj, actor=staff_user(request), **form.cleaned_data
                 )
             except ValidationError as exc:
-                _service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request, _("Course of treatment started for %(ref)s.") % {"ref": obj}
@@ -180,7 +173,7 @@ class CourseViewsMixin(VisitRequestAdminMixin):
                     actor=staff_user(request),
                 )
             except ValidationError as exc:
-                _service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("%(ref)s corrected.") % {"ref": obj})
                 return self._back(obj)
@@ -210,7 +203,7 @@ class CourseViewsMixin(VisitRequestAdminMixin):
                     change=change, answer=form.cleaned_data["answer"], actor=staff_user(request)
                 )
             except ValidationError as exc:
-                _service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The family is told."))
                 return self._back(obj)
@@ -249,7 +242,7 @@ class CourseViewsMixin(VisitRequestAdminMixin):
                     actor=staff_user(request),
                 )
             except ValidationError as exc:
-                _service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -267,12 +260,3 @@ class CourseViewsMixin(VisitRequestAdminMixin):
                 "language": get_language(),
             },
         )
-
-
-def change_requests_waiting() -> QuerySet:
-    """For the admin home page and the list's filter: families waiting for an answer."""
-    return VisitRequest.objects.filter(change_requests__status=ChangeRequestStatus.OPEN)
-
-
-def due_to_book_count() -> int:
-    return VisitRequest.objects.filter(cycles.due_to_book()).count()

@@ -111,7 +111,6 @@ class CourseAdmin(LoggedViewMixin, SimpleHistoryAdmin):
     list_filter = ("status", "regimen")
     search_fields = ("patient__full_name", "patient__phone", "hospital", "oncologist")
     list_select_related = ("patient", "regimen")
-    autocomplete_fields = ()
     raw_id_fields = ("patient",)
     fields = (
         "patient",
