@@ -135,7 +135,7 @@ def test_demo_data_makes_fictional_staff_idempotently(client, settings, monkeypa
     coordinator = Group.objects.get(name="Coordinators").user_set.get()
     nurse = Group.objects.get(name="Nurses").user_set.get()
     assert coordinator.get_full_name() == "Demo Coordinator"
-    assert nurse.get_full_name() == "Nurse Asha Demo"
+    assert nurse.get_full_name() == "Asha Demo"
     assert not coordinator.is_superuser
     assert coordinator.is_staff
     assert _login(client, "demo-nurse-asha", "a-long-demo-password-2026").status_code == 302
