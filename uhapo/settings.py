@@ -15,6 +15,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from uhapo.release import checkout_commit
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("UHAPO_VAR_DIR", BASE_DIR / "var"))
 
@@ -310,29 +312,9 @@ SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms"))
 # --- The service -------------------------------------------------------------
 
 
-def _checkout_commit() -> str:
-    """The commit this checkout is at, or "unreleased" where there is no git (a few ms, once)."""
-    import subprocess  # only this helper needs it
-
-    try:
-        found = subprocess.run(
-            # git from PATH, as a developer or a deploy script would run it;
-            # the arguments are fixed, nothing comes from outside.
-            ["git", "rev-parse", "--short=12", "HEAD"],  # noqa: S607
-            cwd=BASE_DIR,
-            capture_output=True,
-            text=True,
-            timeout=2,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "unreleased"
-    return found.stdout.strip() or "unreleased"
-
-
 # What is deployed. In the guide's ETags, so a release makes browsers and
 # proxies fetch pages afresh instead of keeping the old templates' output.
-RELEASE = os.environ.get("RELEASE", "") or _checkout_commit()
+RELEASE = os.environ.get("RELEASE", "") or checkout_commit(BASE_DIR)
 SUPPORT_PHONE = os.environ.get("SUPPORT_PHONE", "+919137441392")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 BOOKING_RATE_LIMIT_IP = os.environ.get("BOOKING_RATE_LIMIT_IP", "20/h")

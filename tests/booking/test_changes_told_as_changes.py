@@ -12,7 +12,6 @@ import re
 import zoneinfo
 
 import pytest
-from django.utils import timezone
 from icalendar import Calendar
 
 from booking import workflow
@@ -310,7 +309,7 @@ def test_a_decline_has_its_own_words_and_next_step(language):
 def test_the_calendar_file_names_the_place_and_the_nurse():
     from booking.invites import calendar_invite
 
-    start = timezone.now() + datetime.timedelta(days=2)
+    start = THU_10
     visit = VisitRequestFactory(
         status="scheduled",
         nurse=NurseFactory(first_name="Asha"),

@@ -206,9 +206,10 @@ def test_scheduling_in_the_past_is_refused():
     assert visit_request.status == Status.NEW
 
 
-def test_a_nurse_cannot_have_two_overlapping_visits():
+def test_a_nurse_cannot_have_two_overlapping_visits(time_machine):
+    time_machine.move_to(ist(2026, 12, 1, 10, 0), tick=False)
     nurse = NurseFactory()
-    start = timezone.now() + datetime.timedelta(days=2)
+    start = ist(2026, 12, 3, 10, 0)
     workflow.visit_request_schedule(
         visit_request=VisitRequestFactory(),
         start=start,

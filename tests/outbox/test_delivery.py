@@ -109,12 +109,13 @@ def test_provider_failure_is_retried_with_the_same_idempotency_key(sms_provider,
     assert sms_provider.distinct_keys() == {str(message.idempotency_key)}
 
 
-def test_family_sms_texts_fit_one_segment_where_they_can(sms_provider, smtp_server):
+def test_family_sms_texts_fit_one_segment_where_they_can(sms_provider, smtp_server, time_machine):
     """Confirmation, scheduled and reminders: the SMS stays short (link aside)."""
     from tests.factories import VisitRequestFactory
 
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 10, 0, tzinfo=IST), tick=True)
     visit_request = VisitRequestFactory(patient_email="")
-    start = timezone.now() + datetime.timedelta(days=2)
+    start = datetime.datetime(2026, 12, 3, 10, 0, tzinfo=IST)
     workflow.visit_request_schedule(
         visit_request=visit_request,
         start=start,
