@@ -1,8 +1,12 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.management import call_command
 
 from uhapo.celery import app as celery_app
+
+# Before any test makes a user (tests/hashers.py says why it is safe).
+settings.PASSWORD_HASHERS = ["tests.hashers.QuickPBKDF2PasswordHasher", *settings.PASSWORD_HASHERS]
 
 
 @pytest.fixture(scope="session")

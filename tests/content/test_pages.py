@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from content.models import Page
-from tests.content.conftest import STARTING_SLUGS
+from tests.content.conftest import STARTING_SLUGS, TYPE_SLUGS
 from tests.content.helpers import element_html, parse_page
 from tests.factories import PageFactory
 
@@ -77,14 +77,15 @@ def test_each_starting_page_renders_in_the_layout_with_everything_a_reader_needs
     assert "tel:112" in parsed.links
     # Review dates, for people and for search engines.
     assert "Last reviewed" in html
-    assert '<time datetime="2026-11-01">1 November 2026</time>' in html
+    last, due = page.last_reviewed, page.next_review_due
+    assert f'<time datetime="{last:%Y-%m-%d}">{last.day} {last:%B %Y}</time>' in html
     assert "Next review due" in html
-    assert '<time datetime="2027-05-01">1 May 2027</time>' in html
+    assert f'<time datetime="{due:%Y-%m-%d}">{due.day} {due:%B %Y}</time>' in html
     [data] = parsed.structured_data
     assert data["@type"] == "MedicalWebPage"
     assert data["name"] == page.title
-    assert data["lastReviewed"] == "2026-11-01"
-    assert data["reviewedBy"]["name"] == "UHAPO clinical team"
+    assert data["lastReviewed"] == page.last_reviewed.isoformat()
+    assert data["reviewedBy"]["name"] == page.reviewer
     assert data["url"] == f"http://testserver{page.get_absolute_url()}"
     # Breadcrumbs end with the page itself.
     breadcrumbs = element_html(
@@ -239,3 +240,27 @@ def test_an_empty_guide_still_renders(client, db):
 def test_the_guide_refuses_to_be_posted_to(client, starting_pages):
     page = starting_pages["what-is-immunotherapy"]
     assert client.post(page.get_absolute_url()).status_code == 405
+
+
+@pytest.mark.parametrize(("language", "prefix"), [("en", ""), ("hi", "/hi"), ("mr", "/mr")])
+@pytest.mark.parametrize("slug", [*TYPE_SLUGS, "immunotherapy-at-home"])
+def test_type_and_home_care_pages_link_the_warning_signs_and_say_tell_any_doctor(
+    client, starting_pages, slug, language, prefix
+):
+    html = _get(client, f"{prefix}/guide/{slug}/")
+    assert f'href="{prefix}/guide/warning-signs-after-immunotherapy/"' in html
+    assert 'href="tel:108"' in html
+    assert 'href="tel:112"' in html
+    tell_doctor = {
+        "en": "Tell any doctor you see that you are having immunotherapy.",
+        "hi": "उन्हें बताएँ कि इम्यूनोथेरेपी चल रही है",
+        "mr": "त्यांना सांगा की इम्युनोथेरपी सुरू आहे",
+    }[language]
+    assert tell_doctor in html
+
+
+@pytest.mark.parametrize("prefix", ["", "/hi", "/mr"])
+def test_the_warning_signs_page_is_there_in_each_language(client, starting_pages, prefix):
+    html = _get(client, f"{prefix}/guide/warning-signs-after-immunotherapy/")
+    assert 'href="tel:108"' in html
+    assert "38 °C" in html

@@ -14,6 +14,7 @@ from content.models import Page, PageTranslation
 
 MIGRATION = ("content", "0008_seeded_text_corrections")
 module = importlib.import_module("content.migrations.0008_seeded_text_corrections")
+later = importlib.import_module("content.migrations.0009_serious_signs_and_visit_length")
 
 
 def _run_migration() -> None:
@@ -23,8 +24,12 @@ def _run_migration() -> None:
 
 def _seeded_as_before(row: Page | PageTranslation, slug: str, language: str) -> None:
     """Put back the text the old seed file had (update(), so no history of its own)."""
+    body = row.body
+    # The seed files carry 0009's corrections too: undo those first.
+    for later_old, later_new in reversed(later.CORRECTIONS.get((slug, language), [])):
+        body = body.replace(later_new, later_old, 1)
     _sha, old, new = module.CORRECTIONS[(slug, language)]
-    body = old + row.body if new == "" else row.body.replace(new, old, 1)
+    body = old + body if new == "" else body.replace(new, old, 1)
     type(row).objects.filter(pk=row.pk).update(body=body)
     row.refresh_from_db()
     assert module._sha256(row.body) == module.CORRECTIONS[(slug, language)][0]

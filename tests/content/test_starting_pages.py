@@ -13,7 +13,7 @@ import markdown
 import pytest
 
 from content.models import Page
-from tests.content.conftest import STARTING_SLUGS, TYPE_SLUGS
+from tests.content.conftest import AWAITING_FIRST_REVIEW, STARTING_SLUGS, TYPE_SLUGS
 from tests.content.helpers import flesch_kincaid_grade, markdown_to_text, seed_words
 
 pytestmark = pytest.mark.django_db
@@ -39,10 +39,45 @@ def test_each_type_of_immunotherapy_is_a_sub_page_of_the_types_page(starting_pag
 
 
 def test_starting_pages_carry_review_dates_and_a_reviewer(starting_pages):
-    for page in starting_pages.values():
+    for slug, page in starting_pages.items():
+        if slug in AWAITING_FIRST_REVIEW:
+            continue
         assert page.last_reviewed == datetime.date(2026, 11, 1)
         assert page.next_review_due == datetime.date(2027, 5, 1)
         assert page.reviewer == "UHAPO clinical team"
+
+
+def test_pages_with_facts_beyond_the_seed_say_their_review_is_pending(starting_pages):
+    for slug in AWAITING_FIRST_REVIEW:
+        page = starting_pages[slug]
+        assert page.reviewer == "UHAPO clinical team (first review pending)"
+        assert page.next_review_due <= datetime.date(2027, 1, 31)
+        for translation in page.translations.all():
+            assert translation.next_review_due <= datetime.date(2027, 1, 31)
+
+
+def test_warning_signs_name_each_organ_the_urgent_signs_and_what_to_tell_a_doctor(seed_pages):
+    body = seed_pages["warning-signs-after-immunotherapy"].body
+    for sign in [
+        "Loose stools",
+        "Blood",
+        "short of breath",
+        "new cough",
+        "chest",
+        "Yellow skin",
+        "Dark urine",
+        "headache",
+        "blurred",
+        "thirst",
+        "rash",
+        "38 °C",
+        "Confusion",
+        "months later",
+    ]:
+        assert sign in body, sign
+    assert "**112**" in body
+    assert "**108**" in body
+    assert "Tell any doctor you see that you are having immunotherapy" in body
 
 
 def test_starting_pages_have_a_created_entry_in_their_history(starting_pages):
