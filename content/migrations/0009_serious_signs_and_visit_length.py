@@ -17,11 +17,20 @@ SHA-256 below), so a page a coordinator edited is left for them; each change
 gets a history record and a new `updated_at`. Nothing is undone on reversal.
 """
 
+import datetime
 import hashlib
 
 from django.db import migrations
 from django.utils import timezone
 
+# What each corrected page's review fields say until the clinical team has checked the
+# new facts (the page list flags it from that day on).
+REVIEW_PENDING = {
+    "en": "UHAPO clinical team (review pending)",
+    "hi": "UHAPO क्लिनिकल टीम (समीक्षा बाक़ी)",
+    "mr": "UHAPO क्लिनिकल टीम (पुनरावलोकन बाकी)",
+}
+REVIEW_DUE = datetime.date(2027, 1, 4)
 REASON = "Seeded text corrected: the serious signs, India's CAR-T, a visit's length and the reaction kit (awaiting clinical review)"
 WS_EN = "/guide/warning-signs-after-immunotherapy/"
 WS_HI = "/hi/guide/warning-signs-after-immunotherapy/"
@@ -165,6 +174,15 @@ CORRECTIONS = {
         " मिळाली, आणि ती परदेशात तयार होणाऱ्या थेरपीपेक्षा खूप स्वस्त आहे.",
     )],
     ("immunotherapy-at-home", "en"): [(
+        "2. On the day, a nurse comes with the medicine and all that is needed to give it.",
+        "2. On the day, a nurse comes with the medicine and all that is needed to give it. Our"
+        " message tells you the nurse's name, and the nurse shows a UHAPO photo ID card on"
+        " arrival.",
+    ), (
+        "- You save money on travel and on hospital charges.",
+        "- You save on travel, and on a day care bed in hospital. The medicine costs the same"
+        " wherever it is given: see [Costs and health insurance](/guide/costs-and-insurance/).",
+    ), (
         "5. The nurse stays with you during the infusion, and for a while after it, to watch for"
         " any reaction.",
         "5. The nurse stays with you during the infusion, and for 30 to 60 minutes after it, to"
@@ -179,6 +197,14 @@ CORRECTIONS = {
         " needed.\n\n## Who can ask for a visit",
     )],
     ("immunotherapy-at-home", "hi"): [(
+        "2. तय दिन पर नर्स दवा और ड्रिप देने का सारा सामान लेकर आती है।",
+        "2. तय दिन पर नर्स दवा और ड्रिप देने का सारा सामान लेकर आती है। हमारे मैसेज में नर्स का नाम"
+        " होता है, और नर्स आते ही UHAPO का फ़ोटो वाला पहचान-पत्र दिखाती है।",
+    ), (
+        "- आने-जाने और अस्पताल के ख़र्च की बचत होती है।",
+        "- आने-जाने का, और अस्पताल में डे-केयर बेड का ख़र्च बचता है। दवा का दाम वही रहता है, चाहे"
+        " वह कहीं भी दी जाए: [ख़र्च और हेल्थ इंश्योरेंस](/hi/guide/costs-and-insurance/) देखें।",
+    ), (
         "5. ड्रिप के दौरान और उसके बाद कुछ देर तक नर्स आपके साथ रहती है, ताकि किसी भी रिएक्शन पर"
         " नज़र रख सके।",
         "5. ड्रिप के दौरान, और उसके बाद 30 से 60 मिनट तक, नर्स आपके साथ रहती है, ताकि किसी भी"
@@ -192,6 +218,14 @@ CORRECTIONS = {
         "## विज़िट के लिए कौन कह सकता है",
     )],
     ("immunotherapy-at-home", "mr"): [(
+        "2. ठरलेल्या दिवशी नर्स औषध आणि ड्रिप देण्यासाठी लागणारे सगळे साहित्य घेऊन येते.",
+        "2. ठरलेल्या दिवशी नर्स औषध आणि ड्रिप देण्यासाठी लागणारे सगळे साहित्य घेऊन येते. आमच्या"
+        " मेसेजमध्ये नर्सचे नाव असते, आणि नर्स आल्यावर UHAPO चे फोटो असलेले ओळखपत्र दाखवते.",
+    ), (
+        "- प्रवासाचा आणि हॉस्पिटलचा खर्च वाचतो.",
+        "- प्रवासाचा, आणि हॉस्पिटलमधील डे-केअर बेडचा खर्च वाचतो. औषधाची किंमत तीच राहते, ते कुठेही"
+        " दिले तरी: [खर्च आणि हेल्थ इन्शुरन्स](/mr/guide/costs-and-insurance/) पाहा.",
+    ), (
         "5. ड्रिप चालू असताना आणि त्यानंतर काही वेळ नर्स तुमच्यासोबत राहते, म्हणजे कोणत्याही"
         " रिॲक्शनकडे लक्ष ठेवता येते.",
         "5. ड्रिप चालू असताना, आणि त्यानंतर 30 ते 60 मिनिटे, नर्स तुमच्यासोबत राहते, म्हणजे"
@@ -221,7 +255,9 @@ def _correct(row, history_model, language, using):
             return
         body = body.replace(old, new, 1)
     row.body = body
-    row.save(using=using, update_fields=["body", "updated_at"])
+    row.reviewer = REVIEW_PENDING[language]
+    row.next_review_due = REVIEW_DUE
+    row.save(using=using, update_fields=["body", "reviewer", "next_review_due", "updated_at"])
     history_model.objects.using(using).create(
         **{field.attname: getattr(row, field.attname) for field in row._meta.concrete_fields},
         history_date=timezone.now(),

@@ -20,9 +20,17 @@ STARTING_SLUGS = [
     "immunotherapy-at-home",
     "costs-and-insurance",
 ]
-# Written after the first clinical review, with facts from beyond the seed document:
-# published, but due for their first review within weeks (README, "The guide").
-AWAITING_FIRST_REVIEW = {"warning-signs-after-immunotherapy", "costs-and-insurance"}
+# Pages written or corrected after the first clinical review with facts from beyond the
+# seed document: published, and due for review within weeks (README, "The guide").
+AWAITING_REVIEW = {
+    "warning-signs-after-immunotherapy",
+    "costs-and-insurance",
+    "immune-checkpoint-inhibitors",
+    "monoclonal-antibodies",
+    "benefits-of-immunotherapy",
+    "car-t-cell-therapy",
+    "immunotherapy-at-home",
+}
 TYPE_SLUGS = STARTING_SLUGS[3:9]
 
 

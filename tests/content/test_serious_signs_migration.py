@@ -31,7 +31,7 @@ def old_pages(starting_pages) -> dict[tuple[str, str], Page | PageTranslation]:
         body = row.body
         for old, new in reversed(module.CORRECTIONS[(slug, language)]):
             body = body.replace(new, old, 1)
-        type(row).objects.filter(pk=row.pk).update(body=body)
+        type(row).objects.filter(pk=row.pk).update(body=body, reviewer="as seeded")
         row.refresh_from_db()
         assert module._sha256(row.body) == module.SEEDED_SHA256[(slug, language)]
         rows[(slug, language)] = row
@@ -71,6 +71,8 @@ def test_the_migration_corrects_every_page_still_as_seeded_and_records_why(old_p
         assert latest.history_change_reason == module.REASON
         assert latest.body == row.body
         assert row.updated_at.isoformat() == "2026-12-02T04:30:00+00:00"
+        assert row.reviewer == module.REVIEW_PENDING[key[1]]
+        assert row.next_review_due == module.REVIEW_DUE
 
 
 def test_the_migration_leaves_a_page_staff_have_edited(old_pages):
