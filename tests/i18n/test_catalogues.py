@@ -160,3 +160,17 @@ def test_the_compiled_catalogue_matches_the_po_file(language):
     for entry in _catalogue(language).translated_entries():
         if not entry.msgid_plural:
             assert compiled[(entry.msgctxt, entry.msgid)] == entry.msgstr
+
+
+# One word for one thing: a nurse's form and a family's page must not say "dose" two ways.
+PREFERRED_TERMS = {"hi": {"डोज़": "ख़ुराक", "खुराक": "ख़ुराक"}}
+
+
+@pytest.mark.parametrize("language", sorted(PREFERRED_TERMS))
+def test_each_catalogue_and_guide_page_says_dose_one_way(language):
+    texts = [entry.msgstr for entry in _catalogue(language)]
+    seed_dir = BASE_DIR / "content" / "seed"
+    texts += [path.read_text(encoding="utf-8") for path in seed_dir.glob(f"*.{language}.md")]
+    for avoided, preferred in PREFERRED_TERMS[language].items():
+        found = [text[:60] for text in texts if avoided in text]
+        assert not found, f"{avoided!r} where the catalogue says {preferred!r}: {found}"
