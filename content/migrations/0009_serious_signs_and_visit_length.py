@@ -31,7 +31,7 @@ REVIEW_PENDING = {
     "mr": "UHAPO क्लिनिकल टीम (पुनरावलोकन बाकी)",
 }
 REVIEW_DUE = datetime.date(2027, 1, 4)
-REASON = "Seeded text corrected: the serious signs, India's CAR-T, a visit's length and the reaction kit (awaiting clinical review)"
+REASON = "Seeded text corrected: serious signs, India's CAR-T, visit length, reaction kit (review pending)"
 WS_EN = "/guide/warning-signs-after-immunotherapy/"
 WS_HI = "/hi/guide/warning-signs-after-immunotherapy/"
 WS_MR = "/mr/guide/warning-signs-after-immunotherapy/"

@@ -38,6 +38,12 @@ def old_pages(starting_pages) -> dict[tuple[str, str], Page | PageTranslation]:
     return rows
 
 
+def test_the_reason_fits_the_history_field():
+    """PostgreSQL refuses a longer one (SQLite would not say)."""
+    field = Page.history.model._meta.get_field("history_change_reason")
+    assert len(module.REASON) <= field.max_length
+
+
 def test_every_language_of_each_corrected_page_is_corrected():
     slugs = {slug for slug, _language in module.CORRECTIONS}
     for slug in slugs:
