@@ -115,7 +115,7 @@ def test_a_visit_outside_any_course_proposes_nothing():
 
 @pytest.mark.parametrize(
     ("language", "words"),
-    [("en", "dose 2"), ("hi", "खुराक 2"), ("mr", "डोस 2")],
+    [("en", "dose 2"), ("hi", "ख़ुराक 2"), ("mr", "डोस 2")],
 )
 def test_the_family_is_asked_to_confirm_in_its_language_with_its_link(language, words):
     visit = closed_visit(language=language, patient_email="")
