@@ -238,7 +238,8 @@ def render(message: Message) -> registry.Rendered:
     with translation.override(message.language), timezone.override(settings.TIME_ZONE):
         # Inside the override, so the private link opens in the family's language too.
         context = _context(message, visit_request)
-        if message.channel == Channel.SMS:
+        if message.channel != Channel.EMAIL:
+            # WhatsApp sends the SMS's words, as the same registered template's slots.
             return registry.Rendered(
                 body=" ".join(render_to_string(f"{base}.sms.txt", context).split())
             )
