@@ -64,3 +64,16 @@ def sms_provider(settings):
     settings.SMS_HTTP_TOKEN = "test-token"
     yield provider
     provider.stop()
+
+
+@pytest.fixture
+def msg91(settings):
+    """A local HTTP server shaped like MSG91's flow API; the MSG91 backend points at it."""
+    from tests.servers import Msg91Provider
+
+    provider = Msg91Provider().start()
+    settings.SMS_BACKEND = "outbox.channels.msg91.Msg91SmsBackend"
+    settings.SMS_HTTP_URL = provider.url
+    settings.SMS_HTTP_TOKEN = provider.AUTHKEY
+    yield provider
+    provider.stop()
