@@ -141,6 +141,13 @@ class ReceiptEvent(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        indexes = [
+            models.Index(
+                fields=["received_at"],
+                name="outbox_receipt_unprocessed",
+                condition=Q(processed_at=None),
+            )
+        ]
         verbose_name = _("delivery receipt")
         verbose_name_plural = _("delivery receipts")
 
