@@ -44,6 +44,9 @@ class Delivery(models.TextChoices):
 # Receipts arrive in any order: one only moves a message up this ladder, so a
 # late "sent" never undoes "delivered", and "delivered" beats an earlier "failed".
 DELIVERY_RANK = {value: rank for rank, value in enumerate(Delivery.values)}
+# What staff must see: given up on, or refused by the network. Not WhatsApp rows:
+# each failed one fell back to an SMS, which is flagged in its turn if it fails too.
+UNDELIVERED = (Q(status="failed") | Q(delivery=Delivery.FAILED)) & ~Q(channel=Channel.WHATSAPP)
 
 
 class Message(models.Model):
