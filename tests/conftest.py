@@ -77,3 +77,16 @@ def msg91(settings):
     settings.SMS_HTTP_TOKEN = provider.AUTHKEY
     yield provider
     provider.stop()
+
+
+@pytest.fixture
+def whatsapp_cloud(settings):
+    """A local HTTP server shaped like WhatsApp's Cloud API; WhatsApp is switched on."""
+    from tests.servers import WhatsAppCloud
+
+    cloud = WhatsAppCloud().start()
+    settings.WHATSAPP_API_URL = cloud.url
+    settings.WHATSAPP_PHONE_NUMBER_ID = cloud.PHONE_NUMBER_ID
+    settings.WHATSAPP_TOKEN = cloud.TOKEN
+    yield cloud
+    cloud.stop()
