@@ -306,7 +306,6 @@ COORDINATOR_EMAIL = os.environ.get("COORDINATOR_EMAIL", "coordinators@uhapo.exam
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "outbox.channels.sms.ConsoleSmsBackend")
 SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
 SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "")
-SMS_SENDER_ID = os.environ.get("SMS_SENDER_ID", "UHAPOC")
 SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms"))
 # Receipt webhooks' secrets (empty: every call refused); WhatsApp is off without a number id.
 SMS_WEBHOOK_TOKEN = os.environ.get("SMS_WEBHOOK_TOKEN", "")
