@@ -16,7 +16,7 @@ NEXT_CHANNEL = {Channel.WHATSAPP: Channel.SMS}
 
 
 def opted_out_of_whatsapp(phone: str) -> bool:
-    return WhatsAppOptOut.objects.filter(phone=phone).exists()
+    return WhatsAppOptOut.objects.filter(number_hash=WhatsAppOptOut.hash_of(phone)).exists()
 
 
 @transaction.atomic

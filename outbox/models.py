@@ -8,6 +8,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from outbox import registry
@@ -159,9 +160,13 @@ class ReceiptEvent(models.Model):
 
 
 class WhatsAppOptOut(models.Model):
-    """A number that replied STOP on WhatsApp: it gets its messages by SMS from then on."""
+    """A number that replied STOP on WhatsApp: it gets its messages by SMS from then on.
 
-    phone = models.CharField(_("phone"), max_length=16, unique=True)
+    Kept as a keyed hash, not the number: an opt-out outlives the requests
+    (and their erasure), and must not keep a family's number after them.
+    """
+
+    number_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("opted out"), auto_now_add=True)
 
     class Meta:
@@ -170,3 +175,9 @@ class WhatsAppOptOut(models.Model):
 
     def __str__(self) -> str:
         return str(_("WhatsApp opt-out #%(id)s") % {"id": self.pk})
+
+    @staticmethod
+    def hash_of(phone: str) -> str:
+        """The key for an E.164 number ("+919820012345"), however WhatsApp wrote it."""
+        digits = "+" + phone.lstrip("+")
+        return salted_hmac("outbox.whatsapp-opt-out", digits, algorithm="sha256").hexdigest()

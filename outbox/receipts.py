@@ -98,7 +98,7 @@ def receipt_process(*, event_id: int) -> int:
     if event.source == ReceiptEvent.Source.WHATSAPP:
         receipts = list(_whatsapp_receipts(data))
         for phone in _whatsapp_stops(data):
-            WhatsAppOptOut.objects.get_or_create(phone=phone)
+            WhatsAppOptOut.objects.get_or_create(number_hash=WhatsAppOptOut.hash_of(phone))
             logger.info("a number opted out of WhatsApp (receipt %s)", event_id)
     else:
         receipts = list(_msg91_receipts(data))
@@ -171,7 +171,7 @@ def _whatsapp_stops(data: object) -> Iterator[str]:
                 "text", ""
             )
             if str(words).strip().upper() in STOP_WORDS and message.get("from"):
-                yield "+" + str(message["from"]).lstrip("+")
+                yield str(message["from"])
 
 
 def _msg91_receipts(data: object) -> Iterator[Receipt]:

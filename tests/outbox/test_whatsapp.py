@@ -122,7 +122,10 @@ def test_a_stop_reply_is_honoured_the_next_message_goes_by_sms_without_calling_w
     client, settings, whatsapp_cloud, django_capture_on_commit_callbacks
 ):
     _signed_stop(settings, client, django_capture_on_commit_callbacks, words=" stop ")
-    assert WhatsAppOptOut.objects.filter(phone="+919820012345").exists()
+    assert WhatsAppOptOut.objects.filter(
+        number_hash=WhatsAppOptOut.hash_of("+919820012345")
+    ).exists()
+    assert "9820012345" not in str(list(WhatsAppOptOut.objects.values()))
     row = MessageFactory(
         request=VisitRequestFactory(whatsapp_opt_in=True),
         channel=Channel.WHATSAPP,
