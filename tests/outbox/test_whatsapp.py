@@ -62,6 +62,8 @@ def test_a_family_that_opted_in_gets_the_approved_template_on_whatsapp_and_no_sm
     assert values[0] == visit_request.reference
     assert values[1].startswith("http://127.0.0.1:8000/request/")
     assert RecordingSmsBackend.sent == []
+    received = client.get("/book/received/").content.decode()
+    assert "a WhatsApp message to the patient&#x27;s mobile ending in 2345" in received
 
 
 def test_without_the_opt_in_the_family_gets_an_sms(
