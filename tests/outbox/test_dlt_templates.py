@@ -144,3 +144,15 @@ def test_every_sms_sent_names_its_dlt_template(time_machine):
     (sent,) = RecordingSmsBackend.sent
     expected = dlt.match(kind="cancelled", language="hi", text=sent["body"])
     assert sent["dlt_template_id"] == expected.template.dlt_template_id
+
+
+def test_the_generic_gateway_is_sent_the_dlt_fields_too(sms_provider, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 12, 2, 11, 0, tzinfo=IST), tick=False)
+    message = MessageFactory(kind=MessageKind.CANCELLED, language="mr")
+    assert dispatch.message_deliver(message_id=message.pk) is True
+    (request,) = sms_provider.received
+    body = request["body"]
+    expected = dlt.match(kind="cancelled", language="mr", text=body["text"])
+    assert body["dlt_template_id"] == expected.template.dlt_template_id
+    assert body["dlt_entity_id"] == expected.entity_id
+    assert body["sender"] == expected.template.header
