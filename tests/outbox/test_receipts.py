@@ -234,3 +234,25 @@ def test_webhook_calls_leave_no_phone_number_in_the_logs(
     _post_whatsapp(client, django_capture_on_commit_callbacks, json.dumps(body).encode())
     assert PHONE_DIGITS not in caplog.text
     assert "9820012345" not in caplog.text
+
+
+def test_a_receipt_whose_task_was_lost_is_applied_by_the_beat_sweep(client, time_machine):
+    """Redis down when the call came: the row waits in the table, the sweep finds it."""
+    from outbox.tasks import deliver_due_messages
+
+    message = _whatsapp_message()
+    body = _statuses(("wamid.TEST1", "delivered", 1764653000))
+    # No on-commit callbacks run: the task was never queued.
+    response = client.post(
+        "/webhooks/whatsapp/",
+        body,
+        content_type="application/json",
+        headers={"X-Hub-Signature-256": _sign(body)},
+    )
+    assert response.status_code == 200
+    deliver_due_messages()
+    assert ReceiptEvent.objects.get().processed_at is None  # too fresh: its task may be on the way
+    time_machine.shift(datetime.timedelta(minutes=2))
+    deliver_due_messages()
+    message.refresh_from_db()
+    assert message.delivery == Delivery.DELIVERED
