@@ -83,7 +83,7 @@ class SmtpSink(Sink):
 
 
 class SmsSink(Sink):
-    """An HTTP server shaped like an SMS gateway; keeps each Idempotency-Key."""
+    """An HTTP server answering like MSG91's flow API; keeps each Idempotency-Key."""
 
     def __init__(self, delay: float = 0.0) -> None:
         super().__init__(delay)
@@ -99,14 +99,14 @@ class SmsSink(Sink):
                 self.send_response(202)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
-                self.wfile.write(b'{"status": "queued"}')
+                self.wfile.write(b'{"type": "success", "message": "drill"}')
 
             def log_message(self, *args: object) -> None:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/v1/messages"
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/api/v5/flow"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def start(self) -> SmsSink:
@@ -119,7 +119,7 @@ class SmsSink(Sink):
 
     def env(self) -> dict[str, str]:
         return {
-            "SMS_BACKEND": "outbox.channels.sms.HttpSmsBackend",
+            "SMS_BACKEND": "outbox.channels.msg91.Msg91SmsBackend",
             "SMS_HTTP_URL": self.url,
             "SMS_HTTP_TOKEN": "drill-token",
         }

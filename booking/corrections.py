@@ -61,6 +61,8 @@ RECIPIENT_FIELDS = {
     (Audience.PATIENT, Channel.EMAIL): "patient_email",
     (Audience.CAREGIVER, Channel.SMS): "caregiver_phone",
     (Audience.CAREGIVER, Channel.EMAIL): "caregiver_email",
+    (Audience.PATIENT, Channel.WHATSAPP): "patient_phone",
+    (Audience.CAREGIVER, Channel.WHATSAPP): "caregiver_phone",
 }
 
 

@@ -149,6 +149,16 @@ class VisitRequestForm(ErrorSummaryMixin, forms.Form):
         ),
     )
 
+    whatsapp_opt_in = forms.BooleanField(
+        label=_("Send updates on WhatsApp to this number"),
+        required=False,
+        help_text=_(
+            "UHAPO Home Care will send your request's updates and visit reminders on "
+            "WhatsApp instead of a text message. Reply STOP there at any time to get "
+            "text messages again."
+        ),
+    )
+
     address_line = TextField(
         label=_("Flat or house number, and building"),
         max_length=120,
@@ -338,6 +348,7 @@ class VisitRequestForm(ErrorSummaryMixin, forms.Form):
                 "has_prescription",
             ),
             Fieldset(_("When"), "preferred_date", "preferred_time", "notes"),
+            Fieldset(_("Updates on WhatsApp (optional)"), "whatsapp_opt_in"),
             Fieldset(
                 _("Your consent"),
                 HTML('{% include "booking/includes/consent_notice.html" %}'),

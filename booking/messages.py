@@ -22,6 +22,7 @@ from booking import invites, scheduling
 from booking.links import status_path
 from booking.models import Audience, MessageKind, Recipient, Status, VisitRequest
 from outbox import registry
+from outbox.dlt import has_whatsapp_template
 from outbox.models import Channel, Message, MessageStatus
 from outbox.queueing import Route, messages_of, queue_messages
 from uhapo.phone import InvalidPhone, display_phone, parse_indian_mobile
@@ -65,10 +66,24 @@ def family_routes(visit_request: VisitRequest, kind: str) -> list[Route]:
         email = getattr(visit_request, f"{audience}_email")
         # The family's messages are in the language they booked in.
         if phone:
-            routes.append(Route(kind, Channel.SMS, audience, phone, visit_request.language))
+            channel = _phone_channel(visit_request, kind)
+            routes.append(Route(kind, channel, audience, phone, visit_request.language))
         if email:
             routes.append(Route(kind, Channel.EMAIL, audience, email, visit_request.language))
     return routes
+
+
+def _phone_channel(visit_request: VisitRequest, kind: str) -> str:
+    """WhatsApp for a family who opted in, where it is set up and the kind has an
+    approved template in their language; SMS otherwise. A STOP is checked when
+    sending, so queueing (the booking form's POST) reads nothing more."""
+    if (
+        visit_request.whatsapp_opt_in
+        and settings.WHATSAPP_PHONE_NUMBER_ID
+        and has_whatsapp_template(kind=kind, language=visit_request.language)
+    ):
+        return Channel.WHATSAPP
+    return Channel.SMS
 
 
 def nurse_routes(nurse: User | None, kind: str) -> list[Route]:
@@ -238,7 +253,8 @@ def render(message: Message) -> registry.Rendered:
     with translation.override(message.language), timezone.override(settings.TIME_ZONE):
         # Inside the override, so the private link opens in the family's language too.
         context = _context(message, visit_request)
-        if message.channel == Channel.SMS:
+        if message.channel != Channel.EMAIL:
+            # WhatsApp sends the SMS's words, as the same registered template's slots.
             return registry.Rendered(
                 body=" ".join(render_to_string(f"{base}.sms.txt", context).split())
             )

@@ -113,6 +113,9 @@ class VisitRequest(models.Model):
     message_recipient = models.CharField(
         _("messages go to"), max_length=10, choices=Recipient.choices, default=Recipient.PATIENT
     )
+    # Its own opt-in, naming UHAPO (WhatsApp's rule): the SMS goes when it is off,
+    # when the number replied STOP, or when WhatsApp fails.
+    whatsapp_opt_in = models.BooleanField(_("updates on WhatsApp"), default=False)
 
     address_line = models.CharField(_("flat or house, and building"), max_length=120)
     street = models.CharField(_("street"), max_length=120)

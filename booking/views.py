@@ -197,7 +197,16 @@ def _confirmation_routes(visit_request: VisitRequest) -> list[str]:
     routes = []
     for channel, audience, recipient in sorted(rows):
         patient = audience == Audience.PATIENT
-        if channel == Channel.SMS:
+        if channel == Channel.WHATSAPP:
+            digits = recipient[-4:]
+            routes.append(
+                _("a WhatsApp message to the patient's mobile ending in %(digits)s")
+                % {"digits": digits}
+                if patient
+                else _("a WhatsApp message to the helper's mobile ending in %(digits)s")
+                % {"digits": digits}
+            )
+        elif channel == Channel.SMS:
             digits = recipient[-4:]
             routes.append(
                 _("an SMS to the patient's mobile ending in %(digits)s") % {"digits": digits}

@@ -9,15 +9,16 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from outbox import registry
-from outbox.channels import email, sms
-from outbox.models import Channel, Message, MessageStatus
+from outbox import dlt, registry
+from outbox.channels import email, sms, whatsapp
+from outbox.fallback import message_fall_back, opted_out_of_whatsapp
+from outbox.models import PHONE_CHANNELS, Channel, Message, MessageStatus
 from outbox.queueing import wake
 from outbox.quiet_hours import in_quiet_hours, sms_due_time
 from uhapo.logging import redact
 
 logger = logging.getLogger(__name__)
-CHANNELS = {Channel.EMAIL: email.send, Channel.SMS: sms.send}
+PHONE_SENDERS = {Channel.SMS: sms.send, Channel.WHATSAPP: whatsapp.send}
 
 
 class NotRequeueable(ValueError):
@@ -38,7 +39,7 @@ def message_deliver(*, message_id: int) -> bool:
     if not claimed:
         return False
     message = Message.objects.get(pk=message_id)
-    if message.held_in_quiet_hours and message.channel == Channel.SMS and in_quiet_hours(now):
+    if message.held_in_quiet_hours and message.channel in PHONE_CHANNELS and in_quiet_hours(now):
         Message.objects.filter(pk=message_id, status=MessageStatus.SENDING).update(
             status=MessageStatus.PENDING, due_at=sms_due_time(now), attempts=F("attempts") - 1
         )
@@ -50,15 +51,42 @@ def message_deliver(*, message_id: int) -> bool:
                 status=MessageStatus.CANCELLED
             )
             return False
-        CHANNELS[Channel(message.channel)](message, kind.render(message))
+        provider_id = _send(message, kind.render(message))
+    except dlt.UnregisteredText as exc:
+        _fail_now(message, f"Refused before sending: {exc}")
+        logger.error("message %s refused: %s", message_id, exc)
+        return False
+    except whatsapp.WhatsAppError as exc:
+        # At once, not after retries: the family is waiting, and the SMS is there.
+        _fail_now(message, redact(f"WhatsApp failed, sent by SMS instead: {exc}")[:500])
+        message_fall_back(message=message)
+        return False
     except Exception as exc:
         _record_failure(message, exc)
         return False
     Message.objects.filter(pk=message_id, status=MessageStatus.SENDING).update(
-        status=MessageStatus.SENT, sent_at=timezone.now(), last_error=""
+        status=MessageStatus.SENT, sent_at=timezone.now(), last_error="", provider_id=provider_id
     )
     logger.info("message %s sent (%s, %s)", message_id, message.kind, message.channel)
     return True
+
+
+def _send(message: Message, rendered: registry.Rendered) -> str:
+    """Send through the row's channel; a phone message only as a registered template."""
+    if message.channel == Channel.EMAIL:
+        email.send(message, rendered)
+        return ""
+    if message.channel == Channel.WHATSAPP and opted_out_of_whatsapp(message.recipient):
+        raise whatsapp.WhatsAppError("the number replied STOP on WhatsApp")
+    match = dlt.match(kind=message.kind, language=message.language, text=rendered.body)
+    return PHONE_SENDERS[Channel(message.channel)](message, rendered.body, match)
+
+
+def _fail_now(message: Message, reason: str) -> None:
+    """Failed for good, no retry: retrying would not change the answer."""
+    Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+        status=MessageStatus.FAILED, last_error=reason
+    )
 
 
 def _record_failure(message: Message, exc: Exception) -> None:
@@ -70,7 +98,7 @@ def _record_failure(message: Message, exc: Exception) -> None:
     else:
         # 1, 2, 4, 8 ... minutes, picked up by the beat sweep.
         due = timezone.now() + datetime.timedelta(minutes=2 ** (attempts - 1))
-        if message.held_in_quiet_hours and message.channel == Channel.SMS:
+        if message.held_in_quiet_hours and message.channel in PHONE_CHANNELS:
             due = sms_due_time(due)
         status = MessageStatus.PENDING
         logger.warning("message %s attempt %s failed: %s", message.pk, attempts, error)

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
-from outbox.models import Channel, Message, MessageStatus
+from outbox.models import PHONE_CHANNELS, Message, MessageStatus
 from outbox.quiet_hours import sms_due_time
 from uhapo.celery import app
 
@@ -51,7 +51,7 @@ def queue_messages(
     subject_type = ContentType.objects.get_for_model(subject)
     rows = []
     for route in routes:
-        held = held_in_quiet_hours and route.channel == Channel.SMS
+        held = held_in_quiet_hours and route.channel in PHONE_CHANNELS
         due = sms_due_time(due_at) if held else due_at
         if not_after is not None and due >= not_after:
             continue

@@ -68,3 +68,29 @@ def sms_provider(settings):
     settings.SMS_HTTP_TOKEN = "test-token"
     yield provider
     provider.stop()
+
+
+@pytest.fixture
+def msg91(settings):
+    """A local HTTP server shaped like MSG91's flow API; the MSG91 backend points at it."""
+    from tests.servers import Msg91Provider
+
+    provider = Msg91Provider().start()
+    settings.SMS_BACKEND = "outbox.channels.msg91.Msg91SmsBackend"
+    settings.SMS_HTTP_URL = provider.url
+    settings.SMS_HTTP_TOKEN = provider.AUTHKEY
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def whatsapp_cloud(settings):
+    """A local HTTP server shaped like WhatsApp's Cloud API; WhatsApp is switched on."""
+    from tests.servers import WhatsAppCloud
+
+    cloud = WhatsAppCloud().start()
+    settings.WHATSAPP_API_URL = cloud.url
+    settings.WHATSAPP_PHONE_NUMBER_ID = cloud.PHONE_NUMBER_ID
+    settings.WHATSAPP_TOKEN = cloud.TOKEN
+    yield cloud
+    cloud.stop()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import re
 import socket
 import threading
 import time
@@ -117,6 +118,160 @@ class SmsProvider:
         while len(self.received) < count and time.monotonic() < deadline:
             time.sleep(0.05)
         return self.received
+
+
+class Msg91Provider:
+    """MSG91's flow endpoint as its documentation shapes it: an `authkey` header and a
+    JSON body naming the template, the DLT ids and the slots' values. A request of
+    any other shape is answered 400, as the real one does, and kept in `refused`."""
+
+    PATH = "/api/v5/flow"
+    AUTHKEY = "test-msg91-authkey"
+
+    def __init__(self) -> None:
+        self.received: list[dict] = []
+        self.refused: list[str] = []
+        self.answer_error_next = 0
+        self.hang_next = 0
+        self.release = threading.Event()
+        provider = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+                problem = provider.check(self.path, self.headers, body)
+                if provider.hang_next:
+                    provider.hang_next -= 1
+                    provider.release.wait(60)
+                if problem:
+                    provider.refused.append(problem)
+                    self._answer(400, {"type": "error", "message": problem})
+                    return
+                provider.received.append({"body": body, "key": self.headers.get("Idempotency-Key")})
+                if provider.answer_error_next:
+                    provider.answer_error_next -= 1
+                    self._answer(200, {"type": "error", "message": "Flow not found"})
+                    return
+                self._answer(200, {"type": "success", "message": f"req{len(provider.received)}"})
+
+            def _answer(self, status: int, payload: dict) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(json.dumps(payload).encode())
+
+            def log_message(self, *args):
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}{self.PATH}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def check(self, path: str, headers, body: dict) -> str:
+        """What is wrong with a request, or "" when it is what MSG91 expects."""
+        if path != self.PATH:
+            return f"wrong path {path}"
+        if headers.get("authkey") != self.AUTHKEY:
+            return "wrong authkey"
+        for field in ("template_id", "sender", "DLT_TE_ID", "PE_ID", "short_url", "recipients"):
+            if not body.get(field):
+                return f"missing {field}"
+        if not (
+            re.fullmatch(r"\d{19}", body["DLT_TE_ID"]) and re.fullmatch(r"\d{19}", body["PE_ID"])
+        ):
+            return "DLT ids are 19 digits"
+        if body["short_url"] != "0":
+            return "links must not be shortened"
+        (recipient,) = body["recipients"]
+        if not re.fullmatch(r"91\d{10}", recipient.get("mobiles", "")):
+            return "mobiles must be 91 and ten digits"
+        names = [k for k in recipient if k != "mobiles"]
+        if names != [f"VAR{n}" for n in range(1, len(names) + 1)]:
+            return "slot values are VAR1, VAR2, ... in order"
+        return ""
+
+    def start(self) -> Msg91Provider:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.release.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class WhatsAppCloud:
+    """The Cloud API's messages endpoint: a bearer token, and a template message
+    shaped as Meta documents it; anything else is answered 400 and kept in `refused`."""
+
+    TOKEN = "test-whatsapp-token"
+    PHONE_NUMBER_ID = "100200300400500"
+
+    def __init__(self) -> None:
+        self.received: list[dict] = []
+        self.refused: list[str] = []
+        self.fail_next = 0
+        cloud = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+                problem = cloud.check(self.path, self.headers, body)
+                if problem or cloud.fail_next:
+                    cloud.fail_next = max(0, cloud.fail_next - (not problem))
+                    cloud.refused.append(problem or "told to fail")
+                    self._answer(400, {"error": {"code": 131026, "message": "undeliverable"}})
+                    return
+                cloud.received.append(body)
+                wamid = f"wamid.TEST{len(cloud.received)}"
+                self._answer(200, {"messaging_product": "whatsapp", "messages": [{"id": wamid}]})
+
+            def _answer(self, status: int, payload: dict) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(json.dumps(payload).encode())
+
+            def log_message(self, *args):
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/v21.0"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def check(self, path: str, headers, body: dict) -> str:
+        if path != f"/v21.0/{self.PHONE_NUMBER_ID}/messages":
+            return f"wrong path {path}"
+        if headers.get("Authorization") != f"Bearer {self.TOKEN}":
+            return "wrong token"
+        if (body.get("messaging_product"), body.get("type")) != ("whatsapp", "template"):
+            return "only template messages"
+        if not re.fullmatch(r"91\d{10}", body.get("to", "")):
+            return "to must be 91 and ten digits"
+        template = body.get("template") or {}
+        if not template.get("name") or template.get("language", {}).get("code") not in (
+            "en",
+            "hi",
+            "mr",
+        ):
+            return "template name and language"
+        (component,) = template.get("components") or [{}]
+        parameters = component.get("parameters") or []
+        if component.get("type") != "body" or not all(
+            p.get("type") == "text" and isinstance(p.get("text"), str) for p in parameters
+        ):
+            return "body parameters of type text"
+        return ""
+
+    def start(self) -> WhatsAppCloud:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
 
 
 class SentryIngest:

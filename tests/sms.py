@@ -8,9 +8,19 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from outbox.dlt import DltMatch
+
 
 class RecordingSmsBackend:
     sent: ClassVar[list[dict[str, str]]] = []
 
-    def send(self, *, to: str, body: str, idempotency_key: str) -> None:
-        self.sent.append({"to": to, "body": body, "idempotency_key": idempotency_key})
+    def send(self, *, to: str, body: str, idempotency_key: str, dlt: DltMatch) -> str:
+        self.sent.append(
+            {
+                "to": to,
+                "body": body,
+                "idempotency_key": idempotency_key,
+                "dlt_template_id": dlt.template.dlt_template_id,
+            }
+        )
+        return ""

@@ -306,8 +306,14 @@ COORDINATOR_EMAIL = os.environ.get("COORDINATOR_EMAIL", "coordinators@uhapo.exam
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "outbox.channels.sms.ConsoleSmsBackend")
 SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
 SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "")
-SMS_SENDER_ID = os.environ.get("SMS_SENDER_ID", "UHAPOC")
 SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms"))
+# Receipt webhooks' secrets (empty: every call refused); WhatsApp is off without a number id.
+SMS_WEBHOOK_TOKEN = os.environ.get("SMS_WEBHOOK_TOKEN", "")
+WHATSAPP_API_URL = os.environ.get("WHATSAPP_API_URL", "https://graph.facebook.com/v21.0")
+WHATSAPP_PHONE_NUMBER_ID = os.environ.get("WHATSAPP_PHONE_NUMBER_ID", "")
+WHATSAPP_TOKEN = os.environ.get("WHATSAPP_TOKEN", "")
+WHATSAPP_APP_SECRET = os.environ.get("WHATSAPP_APP_SECRET", "")
+WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")
 
 # --- The service -------------------------------------------------------------
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("admin/", admin.site.urls),
+    # The providers' delivery receipts: outside the language prefixes, never redirected.
+    path("", include("outbox.urls")),
     path("", include("content.seo_urls")),
 ]
 

@@ -1,4 +1,4 @@
-"""The request list's filters: overdue, preferred and scheduled day, nurse, medicine."""
+"""The request list's filters: overdue, preferred and scheduled day, nurse, medicine, messages."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -13,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.admin.permissions import nurse_label, nurses
 from booking.cycles import due_to_book
-from booking.models import ChangeRequestStatus, Medicine
+from booking.models import ChangeRequestStatus, Medicine, VisitRequest
 from booking.triage import in_ist, overdue_requests
+from outbox.models import UNDELIVERED, Message
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -142,6 +144,26 @@ class DueToBookFilter(admin.SimpleListFilter):
         if self.value() == "confirmed":
             return queryset.filter(due_to_book(), family_confirmed_at__isnull=False)
         return queryset
+
+
+class UndeliveredFilter(admin.SimpleListFilter):
+    title = _("messages")
+    parameter_name = "messages"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [("undelivered", _("A message failed or was not delivered"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "undelivered":
+            return queryset.filter(pk__in=undelivered_requests())
+        return queryset
+
+
+def undelivered_requests() -> QuerySet:
+    """The ids of requests with a message that failed or was not delivered."""
+    return Message.objects.filter(
+        UNDELIVERED, subject_type=ContentType.objects.get_for_model(VisitRequest)
+    ).values("subject_id")
 
 
 class ChangeAskedFilter(admin.SimpleListFilter):

@@ -42,6 +42,7 @@ class MessageInline(TriageReadsMixin, ReadOnlyMixin, GenericTabularInline):
         "audience",
         "recipient",
         "status",
+        "delivery",
         "attempts",
         "last_error",
         "due_at",
@@ -81,11 +82,12 @@ class MessageAdmin(RequestRowsAdmin):
         "channel",
         "audience",
         "status",
+        "delivery",
         "attempts",
         "due_at",
         "sent_at",
     )
-    list_filter = ("status", "channel", MessageKindFilter)
+    list_filter = ("status", "delivery", "channel", MessageKindFilter)
     search_fields = ("visit_request__reference",)
     search_help_text = _("Request reference.")
     date_hierarchy = "due_at"
@@ -102,6 +104,10 @@ class MessageAdmin(RequestRowsAdmin):
         "due_at",
         "claimed_at",
         "sent_at",
+        "delivery",
+        "delivered_at",
+        "read_at",
+        "delivery_failed_at",
         "schedule_version",
         "created_at",
     )

@@ -110,6 +110,13 @@ class RequestDisplayMixin(_ModelAdmin):
             return format_html('<strong class="uhapo-flag">{}</strong>', _("Needs review"))
         return str(_("No"))
 
+    @admin.display(description=_("messages"), ordering="undelivered")
+    def messages_flag(self, obj: VisitRequest) -> str:
+        # Annotated by the request admin's queryset, like the calls.
+        if getattr(obj, "undelivered", False):
+            return format_html('<strong class="uhapo-flag">{}</strong>', _("Not delivered"))
+        return ""
+
     @admin.display(description=_("calls"), ordering="call_count")
     def call_count(self, obj: VisitRequest) -> int:
         # Annotated by the request admin's queryset (one subquery, not one per row).

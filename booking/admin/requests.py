@@ -12,7 +12,18 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets, unquote
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.urls import reverse
@@ -34,6 +45,8 @@ from booking.admin.filters import (
     OverdueFilter,
     PreferredDateFilter,
     ScheduledDateFilter,
+    UndeliveredFilter,
+    undelivered_requests,
 )
 from booking.admin.messages import MessageInline
 from booking.admin.permissions import (
@@ -196,6 +209,7 @@ class VisitRequestAdmin(
         "preferred",
         "area_and_pin",
         "call_count",
+        "messages_flag",
     )
     list_select_related = ("nurse", "service_area")
     list_display_links = ("reference",)
@@ -204,6 +218,7 @@ class VisitRequestAdmin(
         OverdueFilter,
         DueToBookFilter,
         ChangeAskedFilter,
+        UndeliveredFilter,
         "needs_clinical_review",
         PreferredDateFilter,
         ScheduledDateFilter,
@@ -293,7 +308,12 @@ class VisitRequestAdmin(
             .values("count")
         )
         queryset = (
-            super().get_queryset(request).annotate(call_count=Coalesce(Subquery(calls), Value(0)))
+            super()
+            .get_queryset(request)
+            .annotate(
+                call_count=Coalesce(Subquery(calls), Value(0)),
+                undelivered=Exists(undelivered_requests().filter(subject_id=OuterRef("pk"))),
+            )
         )
         return visible_requests(staff_user(request), queryset)
 

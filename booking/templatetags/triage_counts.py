@@ -10,20 +10,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from booking.admin.filters import undelivered_requests
 from booking.admin.permissions import can_triage
 from booking.cycles import due_to_book
 from booking.models import ChangeRequestStatus, Status, VisitRequest
 from booking.triage import overdue_requests
-from outbox.models import Message, MessageStatus
+from outbox.models import Channel, Message, MessageStatus
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def triage_counts(context: dict[str, Any]) -> list[dict[str, Any]]:
-    """(label, count, link) for new, overdue, due-to-book, asked-to-move and failed messages.
+    """(label, count, link) for new, overdue, due-to-book, asked-to-move, failed messages
+    and requests with a message not delivered.
 
-    Empty for staff who do not triage. Five count queries, on indexed columns.
+    Empty for staff who do not triage. Six count queries, on indexed columns.
     """
     request = context.get("request")
     if request is None or not can_triage(request.user):
@@ -33,7 +35,7 @@ def triage_counts(context: dict[str, Any]) -> list[dict[str, Any]]:
     failed = Message.objects.filter(
         status=MessageStatus.FAILED,
         subject_type=ContentType.objects.get_for_model(VisitRequest),
-    )
+    ).exclude(channel=Channel.WHATSAPP)  # each fell back to an SMS, counted if it fails
     return [
         {
             "label": _("New requests"),
@@ -59,5 +61,10 @@ def triage_counts(context: dict[str, Any]) -> list[dict[str, Any]]:
             "label": _("Failed messages"),
             "count": failed.count(),
             "url": reverse("admin:outbox_message_changelist") + "?status__exact=failed",
+        },
+        {
+            "label": _("Requests with a message not delivered"),
+            "count": requests.filter(pk__in=undelivered_requests()).count(),
+            "url": f"{requests_url}?messages=undelivered",
         },
     ]

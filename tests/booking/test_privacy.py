@@ -326,7 +326,7 @@ def test_an_error_in_a_task_logs_no_patient_details(settings, captured_logs, tim
     )
 
     class LeakySms:
-        def send(self, *, to, body, idempotency_key):
+        def send(self, *, to, body, idempotency_key, dlt):
             raise ConnectionError(f"gateway refused {to}: {body[:20]}")
 
     settings.SMS_BACKEND = f"{__name__}.LeakySmsBackend"

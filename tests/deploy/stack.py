@@ -38,6 +38,9 @@ ORIGIN = f"https://{HOST}"
 # window at a moment of its own, and a reset falling between two posts of one test is then a
 # once-a-day chance rather than once an hour.
 BOOKING_LIMIT = 3
+# The WhatsApp webhook's secrets, so its calls can be signed through nginx.
+WEBHOOK_SECRET = "proxy-test-app-secret"
+WEBHOOK_VERIFY_TOKEN = "proxy-test-verify-token"
 
 
 # --- The site file, for loopback ------------------------------------------------------
@@ -223,6 +226,8 @@ def _start_gunicorn(stack: Stack, port: int) -> None:
         "CACHE_URL": f"redis://127.0.0.1:{stack.redis.port}/0",
         "CELERY_BROKER_URL": f"redis://127.0.0.1:{stack.redis.port}/1",
         "BOOKING_RATE_LIMIT_IP": f"{BOOKING_LIMIT}/d",
+        "WHATSAPP_APP_SECRET": WEBHOOK_SECRET,
+        "WHATSAPP_VERIFY_TOKEN": WEBHOOK_VERIFY_TOKEN,
         "UHAPO_VAR_DIR": str(stack.tmp / "var"),
         "GUNICORN_ACCESS_LOG": "",
         "PYTHONUNBUFFERED": "1",

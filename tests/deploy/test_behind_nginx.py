@@ -7,7 +7,10 @@ nginx sees, as it would see a family's phone.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import http.client
+import json
 import os
 import re
 import shutil
@@ -27,6 +30,8 @@ from tests.deploy.stack import (
     HOST,
     NGINX,
     ORIGIN,
+    WEBHOOK_SECRET,
+    WEBHOOK_VERIFY_TOKEN,
     Answer,
     Stack,
     Visitor,
@@ -311,3 +316,33 @@ def test_the_access_log_keeps_no_private_link_token_nor_query_string(proxy):
     assert '"GET /request/<token>/ HTTP/1.1"' in log
     assert '"GET /hi/request/<token>/cancel/ HTTP/1.1"' in log
     assert '"GET /guide/ HTTP/1.1"' in log
+
+
+# --- The providers' webhooks ----------------------------------------------------------------
+
+
+def test_the_whatsapp_handshake_works_through_the_proxy_and_its_token_is_not_logged(proxy):
+    visitor = Visitor(proxy, "127.0.0.2")
+    query = f"hub.mode=subscribe&hub.verify_token={WEBHOOK_VERIFY_TOKEN}&hub.challenge=1158201444"
+    answer = visitor.https("GET", f"/webhooks/whatsapp/?{query}")
+    assert (answer.status, answer.body) == (200, "1158201444")
+    wait_until(lambda: "/webhooks/whatsapp/" in proxy.access_log.read_text(), timeout=10)
+    assert WEBHOOK_VERIFY_TOKEN not in proxy.access_log.read_text()
+
+
+def test_bursts_of_signed_receipts_from_one_address_are_all_taken_and_never_cached(proxy):
+    """Meta sends statuses in bursts from a few addresses: no page limit or cache applies."""
+    visitor = Visitor(proxy, "127.0.0.2")
+    body = json.dumps({"object": "whatsapp_business_account", "entry": []}).encode()
+    signature = "sha256=" + hmac.new(WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    headers = {"Content-Type": "application/json", "X-Hub-Signature-256": signature}
+    answers = [
+        visitor.https("POST", "/webhooks/whatsapp/", body=body, headers=headers)
+        for _ in range(BOOKING_LIMIT * 3)
+    ]
+    assert {a.status for a in answers} == {200}
+    assert all("public" not in a.header("Cache-Control") for a in answers)
+    forged = visitor.https(
+        "POST", "/webhooks/whatsapp/", body=body, headers={**headers, "X-Hub-Signature-256": "x"}
+    )
+    assert forged.status == 403

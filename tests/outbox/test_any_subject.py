@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from booking.models import ServiceArea
-from outbox import dispatch, registry
+from outbox import dispatch, dlt, registry
 from outbox.models import Channel, Message, MessageStatus
 from outbox.queueing import Route, cancel_pending, messages_of, queue_messages
 from tests.sms import RecordingSmsBackend
@@ -15,8 +15,19 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def area_notice():
-    """A kind of message another app might register, about a row that is not a request."""
+def area_notice(monkeypatch):
+    """A kind of message another app might register, about a row that is not a request,
+    with its SMS registered on DLT like every other."""
+    entity_id, entries = dlt._registry()
+    registered = dlt.SmsTemplate(
+        kind="test-area",
+        language="en",
+        text="Visits now reach {#var#}.",
+        dlt_template_id="1207170000000000999",
+        header="UHAPOC",
+        category="service-implicit",
+    )
+    monkeypatch.setattr(dlt, "_registry", lambda: (entity_id, (*entries, registered)))
 
     def render(message: Message) -> registry.Rendered:
         area = ServiceArea.objects.get(pk=message.subject_id)
