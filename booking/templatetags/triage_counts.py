@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftercare.templatetags.aftercare_alerts import unhandled
 from booking.admin.permissions import can_triage
 from booking.cycles import due_to_book
 from booking.models import ChangeRequestStatus, Status, VisitRequest
@@ -54,6 +55,16 @@ def triage_counts(context: dict[str, Any]) -> list[dict[str, Any]]:
             "label": _("Families asking to move a visit"),
             "count": requests.filter(change_requests__status=ChangeRequestStatus.OPEN).count(),
             "url": f"{requests_url}?move=open",
+        },
+        {
+            "label": _("Check-ins to call back today (amber)"),
+            "count": unhandled("amber").count(),
+            "url": reverse("admin:aftercare_checkin_changelist") + "?call=amber",
+        },
+        {
+            "label": _("Check-in call-backs overdue"),
+            "count": unhandled("amber").filter(callback_due_at__lt=timezone.now()).count(),
+            "url": reverse("admin:aftercare_checkin_changelist") + "?call=overdue",
         },
         {
             "label": _("Failed messages"),
