@@ -21,7 +21,7 @@ from aftercare.links import CheckInLinkInvalid, checkin_from_token, checkin_path
 from aftercare.models import CheckIn, CheckInStatus
 from booking.form_errors import add_service_errors
 from booking.links import LinkInvalid, request_from_token
-from booking.models import VisitRequest
+from booking.models import Medicine, VisitRequest
 from booking.views import link_invalid, private_page
 
 WARNING_SIGNS_SLUG = "warning-signs-after-immunotherapy"
@@ -140,9 +140,18 @@ def checkin_start(request: HttpRequest, token: str) -> HttpResponse:
     return HttpResponseRedirect(checkin_path(checkin))
 
 
+def _medicine(visit_request: VisitRequest) -> str:
+    """The course's medicine (with its brand name, which emergency doctors know), else the request's."""
+    course = visit_request.course
+    code = course.regimen.medicine if course is not None else visit_request.medicine
+    if code in Medicine.values and code not in (Medicine.OTHER, Medicine.NOT_SURE):
+        return str(Medicine(code).label)
+    return visit_request.medicine_label
+
+
 def _card(request: HttpRequest, visit_request: VisitRequest, back_url: str) -> HttpResponse:
     course = visit_request.course
-    medicine = course.regimen.medicine if course is not None else visit_request.medicine_label
+    medicine = _medicine(visit_request)
     context = {
         "visit_request": visit_request,
         "medicine": medicine,
