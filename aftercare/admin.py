@@ -141,7 +141,7 @@ class CheckInAdmin(FollowUpOnlyMixin, AccessLoggedMixin, ReadOnlyMixin, admin.Mo
     @admin.display(description=_("overdue"))
     def overdue(self, obj: CheckIn) -> str:
         late = obj.needs_a_call and obj.callback_due_at and obj.callback_due_at < timezone.now()
-        return str(_("Overdue")) if late else ""
+        return format_html('<strong class="uhapo-overdue">{}</strong>', _("Overdue")) if late else ""
 
     @admin.display(description=_("answers"))
     def answers_table(self, obj: CheckIn) -> str:
