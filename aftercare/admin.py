@@ -135,13 +135,17 @@ class CheckInAdmin(FollowUpOnlyMixin, AccessLoggedMixin, ReadOnlyMixin, admin.Mo
         if not obj.grade:
             return "—"
         return format_html(
-            '<strong class="uhapo-grade uhapo-grade-{}">{}</strong>', obj.grade, obj.get_grade_display()
+            '<strong class="uhapo-grade uhapo-grade-{}">{}</strong>',
+            obj.grade,
+            obj.get_grade_display(),
         )
 
     @admin.display(description=_("overdue"))
     def overdue(self, obj: CheckIn) -> str:
         late = obj.needs_a_call and obj.callback_due_at and obj.callback_due_at < timezone.now()
-        return format_html('<strong class="uhapo-overdue">{}</strong>', _("Overdue")) if late else ""
+        return (
+            format_html('<strong class="uhapo-overdue">{}</strong>', _("Overdue")) if late else ""
+        )
 
     @admin.display(description=_("answers"))
     def answers_table(self, obj: CheckIn) -> str:
@@ -200,7 +204,9 @@ class CheckInAdmin(FollowUpOnlyMixin, AccessLoggedMixin, ReadOnlyMixin, admin.Mo
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
             else:
-                messages.success(request, _("Recorded for %(ref)s.") % {"ref": checkin.visit.reference})
+                messages.success(
+                    request, _("Recorded for %(ref)s.") % {"ref": checkin.visit.reference}
+                )
                 return HttpResponseRedirect(
                     reverse("admin:aftercare_checkin_change", args=[checkin.pk])
                 )

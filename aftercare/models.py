@@ -44,7 +44,10 @@ class CheckIn(models.Model):
         related_name="checkins",
     )
     day = models.PositiveSmallIntegerField(
-        _("day after the visit"), null=True, blank=True, help_text=_("Blank when the family started it.")
+        _("day after the visit"),
+        null=True,
+        blank=True,
+        help_text=_("Blank when the family started it."),
     )
     started_by = models.CharField(
         _("started by"), max_length=10, choices=StartedBy.choices, default=StartedBy.SCHEDULE
@@ -99,7 +102,11 @@ class CheckIn(models.Model):
         ]
 
     def __str__(self) -> str:
-        when = self.get_started_by_display() if self.day is None else _("day %(day)s") % {"day": self.day}
+        when = (
+            self.get_started_by_display()
+            if self.day is None
+            else _("day %(day)s") % {"day": self.day}
+        )
         return f"{self.visit}: {when}"
 
     @property

@@ -86,9 +86,7 @@ def checkins_schedule(*, visit_request: VisitRequest) -> list[CheckIn]:
         if CheckIn.objects.filter(visit=visit_request, day=day).exists():
             continue
         due = in_ist(visit_day + datetime.timedelta(days=day), INVITE_TIME)
-        checkin = CheckIn(
-            visit=visit_request, day=day, due_at=due, link_nonce=secrets.token_hex(8)
-        )
+        checkin = CheckIn(visit=visit_request, day=day, due_at=due, link_nonce=secrets.token_hex(8))
         checkin.full_clean()
         checkin.save()
         queue_messages(subject=checkin, routes=family_invite_routes(visit_request), due_at=due)
@@ -117,7 +115,9 @@ def anchor_visit(visit_request: VisitRequest) -> VisitRequest:
     if visit_request.patient_id is None:
         return visit_request
     last = (
-        VisitRequest.objects.filter(patient_id=visit_request.patient_id, status__in=CLOSED_BY_A_VISIT)
+        VisitRequest.objects.filter(
+            patient_id=visit_request.patient_id, status__in=CLOSED_BY_A_VISIT
+        )
         .order_by("-scheduled_start", "-pk")
         .first()
     )
@@ -153,9 +153,7 @@ def _locked(checkin: CheckIn) -> CheckIn:
 
 
 @transaction.atomic
-def checkin_answer_group(
-    *, checkin: CheckIn, group_id: str, answers: Mapping[str, str]
-) -> CheckIn:
+def checkin_answer_group(*, checkin: CheckIn, group_id: str, answers: Mapping[str, str]) -> CheckIn:
     """Save one screen's answers. A red result (one red answer, or two ambers so far)
     ends the check-in at once, so the family is told to call without more
     questions; the last screen ends it in any case."""
@@ -205,7 +203,9 @@ def _finish(checkin: CheckIn, grade: str) -> None:
     checkin.status = CheckInStatus.ANSWERED
     checkin.grade = grade
     checkin.submitted_at = now
-    checkin.callback_due_at = {Grade.RED: now, Grade.AMBER: callback_due(now)}.get(grade)
+    checkin.callback_due_at = (
+        now if grade == Grade.RED else callback_due(now) if grade == Grade.AMBER else None
+    )
     checkin.full_clean()
     checkin.save(update_fields=["status", "grade", "submitted_at", "callback_due_at"])
     # Its invitation (if it had not gone yet) is no longer needed.

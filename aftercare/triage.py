@@ -92,7 +92,9 @@ def rules() -> Rules:
             item=q["item"],
             texts=_texts(q),
             choices=tuple(
-                Choice(id=a["id"], grade=Grade(a["grade"]).value, source=a["source"], texts=_texts(a))
+                Choice(
+                    id=a["id"], grade=Grade(a["grade"]).value, source=a["source"], texts=_texts(a)
+                )
                 for a in q["answer"]
             ),
         )

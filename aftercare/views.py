@@ -53,9 +53,7 @@ def checkin_next(request: HttpRequest, token: str) -> HttpResponse:
         return link_invalid(request)
     answered = set(checkin.answers.values_list("question", flat=True))
     groups = triage.rules().groups
-    group = next(
-        (g for g in groups if not {q.id for q in g.questions} <= answered), groups[0]
-    )
+    group = next((g for g in groups if not {q.id for q in g.questions} <= answered), groups[0])
     return redirect("aftercare:group", token=token, group=group.id)
 
 

@@ -68,7 +68,9 @@ def test_the_link_opens_the_first_screen_with_radio_buttons_and_the_helpful_link
     assert "part 1 of 4" in html
     assert "/guide/warning-signs-after-immunotherapy/" in html
     assert reverse("aftercare:checkin_card", kwargs={"token": checkin_token(day_one)}) in html
-    assert response["Cache-Control"].startswith("private") or "no-store" in response["Cache-Control"]
+    assert (
+        response["Cache-Control"].startswith("private") or "no-store" in response["Cache-Control"]
+    )
 
 
 def test_all_green_thanks_the_family_and_says_when_the_next_check_in_comes(client, day_one):
@@ -85,7 +87,9 @@ def test_all_green_thanks_the_family_and_says_when_the_next_check_in_comes(clien
 
 
 def test_one_red_answer_ends_the_check_in_at_once_with_the_call_now_page(client, day_one, settings):
-    response = client.post(group_url(day_one, "bowels"), group_answers("bowels", blood_in_stool="yes"))
+    response = client.post(
+        group_url(day_one, "bowels"), group_answers("bowels", blood_in_stool="yes")
+    )
     assert response["Location"].endswith("/result/")
     page = client.get(response["Location"]).content.decode()
     assert "Call us now" in page
@@ -106,7 +110,9 @@ def test_two_ambers_on_different_screens_are_red(client, day_one):
     client.post(group_url(day_one, "bowels"), group_answers("bowels", loose_stools="up_to_3"))
     day_one.refresh_from_db()
     assert day_one.status == CheckInStatus.WAITING
-    response = client.post(group_url(day_one, "breathing"), group_answers("breathing", new_cough="yes"))
+    response = client.post(
+        group_url(day_one, "breathing"), group_answers("breathing", new_cough="yes")
+    )
     assert response["Location"].endswith("/result/")
     day_one.refresh_from_db()
     assert day_one.grade == Grade.RED
@@ -144,7 +150,9 @@ def test_an_answer_the_file_does_not_know_is_refused(client, day_one):
 
 def test_a_sent_check_in_cannot_be_answered_again(client, day_one):
     answer_all(client, day_one)
-    response = client.post(group_url(day_one, "bowels"), group_answers("bowels", blood_in_stool="yes"))
+    response = client.post(
+        group_url(day_one, "bowels"), group_answers("bowels", blood_in_stool="yes")
+    )
     assert response["Location"].endswith("/result/")
     day_one.refresh_from_db()
     assert day_one.grade == Grade.GREEN
@@ -185,7 +193,9 @@ def test_the_alert_card_names_the_medicine_and_the_24_7_number_in_each_language(
         assert "Pembrolizumab" in page
         assert f'href="tel:{settings.SUPPORT_PHONE}"' in page
         assert re.search(r'<link rel="stylesheet" href="[^"]*/css/alert-card[.\w]*css"', page)
-    card = reverse("aftercare:request_card", kwargs={"token": status_path(day_one.visit).split("/")[-2]})
+    card = reverse(
+        "aftercare:request_card", kwargs={"token": status_path(day_one.visit).split("/")[-2]}
+    )
     assert client.get(card).status_code == 200
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 import time_machine
 
-from aftercare.messages import INVITE
 from aftercare.models import CheckIn, CheckInStatus
 from aftercare.services import checkins_stop_for_course
 from booking import privacy, workflow
@@ -54,7 +53,12 @@ def test_the_schedule_is_a_setting(settings):
     settings.CHECKIN_DAYS = [2, 5]
     settings.CHECKIN_WEEKLY_UNTIL_DAY = 19
     visit = completed_visit()
-    assert sorted(CheckIn.objects.filter(visit=visit).values_list("day", flat=True)) == [2, 5, 12, 19]
+    assert sorted(CheckIn.objects.filter(visit=visit).values_list("day", flat=True)) == [
+        2,
+        5,
+        12,
+        19,
+    ]
 
 
 def test_a_visit_outside_a_course_gets_only_the_fixed_days():
@@ -85,9 +89,7 @@ def test_a_dose_not_given_writes_no_schedule():
     assert not CheckIn.objects.filter(visit=visit).exists()
 
 
-def test_an_invitation_goes_out_on_its_day_with_a_link_in_the_familys_language(
-    clock, mailoutbox
-):
+def test_an_invitation_goes_out_on_its_day_with_a_link_in_the_familys_language(clock, mailoutbox):
     visit = completed_visit(language="hi")
     clock.move_to(ist(2026, 12, 3, 10, 1))
     day_one = CheckIn.objects.get(visit=visit, day=1)
@@ -109,9 +111,11 @@ def test_ending_the_course_stops_the_invitations_not_yet_sent(clock):
     assert set(CheckIn.objects.filter(visit=visit).values_list("status", flat=True)) == {
         CheckInStatus.STOPPED
     }
-    assert not messages_of(CheckIn.objects.filter(visit=visit).first()).filter(
-        status=MessageStatus.PENDING
-    ).exists()
+    assert (
+        not messages_of(CheckIn.objects.filter(visit=visit).first())
+        .filter(status=MessageStatus.PENDING)
+        .exists()
+    )
 
 
 def test_a_weekly_invitation_due_after_the_course_ended_is_not_sent(clock):

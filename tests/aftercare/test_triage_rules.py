@@ -53,7 +53,10 @@ EXPECTED = {
     ("tiredness", "in_bed"): "red",
 }
 ROWS = [(q["id"], a["id"]) for q in RAW["question"] for a in q["answer"]]
-ALL_GREEN = {q.id: next(c.id for c in q.choices if c.grade == Grade.GREEN) for q in triage.rules().questions.values()}
+ALL_GREEN = {
+    q.id: next(c.id for c in q.choices if c.grade == Grade.GREEN)
+    for q in triage.rules().questions.values()
+}
 
 
 def test_every_row_of_the_file_is_listed_here_once():
@@ -72,9 +75,7 @@ def test_each_answer_has_the_agreed_grade_and_a_source(question, answer):
 @pytest.mark.parametrize(("question", "answer"), ROWS)
 def test_each_answer_alone_among_greens_gives_its_own_grade(question, answer):
     """One red answer is red; one amber is amber; otherwise green."""
-    grades = [
-        triage.answer_grade(q, answer if q == question else a) for q, a in ALL_GREEN.items()
-    ]
+    grades = [triage.answer_grade(q, answer if q == question else a) for q, a in ALL_GREEN.items()]
     assert triage.overall_grade(grades) == EXPECTED[(question, answer)]
 
 
@@ -95,7 +96,12 @@ def test_new_cough_and_breathless_on_effort_together_are_red():
 def test_the_questions_cover_the_issues_pro_ctcae_items_in_four_screens():
     questions = triage.rules().questions
     assert set(questions) == {q for q, _ in EXPECTED}
-    assert [g.id for g in triage.rules().groups] == ["bowels", "breathing", "fever_skin", "head_energy"]
+    assert [g.id for g in triage.rules().groups] == [
+        "bowels",
+        "breathing",
+        "fever_skin",
+        "head_energy",
+    ]
 
 
 @pytest.mark.parametrize("language", ["hi", "mr"])
