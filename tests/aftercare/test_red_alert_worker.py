@@ -30,13 +30,7 @@ from outbox.models import Channel, Message, MessageStatus
 from outbox.quiet_hours import in_quiet_hours
 from tests.aftercare.checkins import group_answers
 from tests.booking.test_worker import pytestmark as worker_marks
-from tests.booking.test_worker import (  # noqa: F401 (stack is a fixture)
-    real_clock_env,
-    stack,
-    start_web,
-    start_worker,
-    wait_until,
-)
+from tests.booking.test_worker import real_clock_env, start_web, start_worker, wait_until
 from tests.factories import VisitRequestFactory
 
 IST = zoneinfo.ZoneInfo("Asia/Kolkata")
