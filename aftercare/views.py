@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from aftercare import services, triage
@@ -125,15 +125,19 @@ def checkin_result(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @ratelimit(key="ip", rate="30/h", method="POST", block=True)
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def checkin_start(request: HttpRequest, token: str) -> HttpResponse:
-    """From the private link, at any time: open a check-in and go to its first screen."""
+    """From the private link, at any time: open a check-in and go to its first screen.
+
+    Only a POST opens one (the private page's button); a GET goes back to that page."""
     try:
         visit_request = request_from_token(token)
     except LinkInvalid:
         return link_invalid(request)
     if visit_request.anonymised_at is not None:
         return link_invalid(request)
+    if request.method != "POST":
+        return redirect("booking:status", token=token)
     checkin = services.checkin_start_by_family(visit_request=visit_request)
     return HttpResponseRedirect(checkin_path(checkin))
 
