@@ -7,6 +7,7 @@ import pytest
 
 from aftercare import services, triage
 from aftercare.links import checkin_path
+from booking.links import status_path
 from booking.models import Status
 from tests.factories import VisitRequestFactory
 
@@ -80,3 +81,18 @@ def test_an_amber_answer_says_when_we_will_call(page):
             page.locator(f"#id_{question.id}_{index}").check()
         page.locator("main form button[type=submit]").click()
     assert page.get_by_role("heading", name="We will call you back today").is_visible()
+
+
+@pytest.mark.parametrize("language", ["", "/hi", "/mr"])
+def test_the_private_page_offers_a_check_in_and_the_alert_card(new_page, check_axe, language):
+    page = new_page(viewport={"width": 320, "height": 640})
+    visit = VisitRequestFactory(status=Status.COMPLETED)
+    page.goto(language + status_path(visit))
+    check_axe(page, f"the private page after a visit {language or 'en'}")
+    fits_320(page)
+    page.goto(language + status_path(visit) + "card/")
+    check_axe(page, f"the alert card from the private page {language or 'en'}")
+    page.goto(language + status_path(visit))
+    page.locator("#after-infusion-title ~ form button[type=submit]").click()
+    assert page.url.endswith("/bowels/")
+    assert page.locator("input[type=radio]").count() == 6
