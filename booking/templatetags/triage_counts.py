@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftercare.models import CheckIn
 from aftercare.templatetags.aftercare_alerts import unhandled
 from booking.admin.permissions import can_triage
 from booking.cycles import due_to_book
@@ -33,7 +34,8 @@ def triage_counts(context: dict[str, Any]) -> list[dict[str, Any]]:
     requests = VisitRequest.objects.all()
     failed = Message.objects.filter(
         status=MessageStatus.FAILED,
-        subject_type=ContentType.objects.get_for_model(VisitRequest),
+        # A red check-in's alert that failed must show here too.
+        subject_type__in=ContentType.objects.get_for_models(VisitRequest, CheckIn).values(),
     )
     return [
         {

@@ -130,3 +130,26 @@ def test_the_course_page_lists_its_check_ins(client, clock):
     ).content.decode()
     assert "symptom check-ins" in page.lower()
     assert "call owed" in page
+
+
+def test_the_message_list_shows_check_in_messages_and_logs_their_visit(client, clock):
+    checkin = answered(clock, "red")
+    coordinator = CoordinatorFactory()
+    sign_in(client, coordinator)
+    response = client.get(reverse("admin:outbox_message_changelist"))
+    assert response.status_code == 200
+    assert "Symptom check-in: red alert to the on-call coordinator" in response.content.decode()
+    log = AccessLog.objects.filter(actor=coordinator, action="list").latest("pk")
+    assert checkin.visit.pk in log.request_ids
+
+
+def test_a_failed_red_alert_counts_among_the_failed_messages(client, clock):
+    checkin = answered(clock, "red")
+    from aftercare.messages import RED_ALERT
+    from outbox.models import MessageStatus
+    from outbox.queueing import messages_of
+
+    messages_of(checkin).filter(kind=RED_ALERT).update(status=MessageStatus.FAILED)
+    sign_in(client, CoordinatorFactory())
+    page = client.get(reverse("admin:index")).content.decode()
+    assert '<strong class="uhapo-overdue">2</strong> Failed messages' in page
