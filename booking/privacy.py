@@ -25,6 +25,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from aftercare.erasure import checkins_erase
 from booking.messages import STOPPED_WHEN_CLOSED, tell_nurse_visit_is_off
 from booking.models import (
     AccessAction,
@@ -141,6 +142,8 @@ def _anonymise(visit_request: VisitRequest, *, now: datetime.datetime) -> None:
     RequestEvent.objects.filter(request=visit_request).exclude(changes={}).update(changes={})
     # A call's note may name who answered; when and how it went stay.
     CallAttempt.objects.filter(request=visit_request).exclude(note="").update(note=ERASED)
+    # Symptom check-ins: answers are health data; invitations stop, links die.
+    checkins_erase(visit_request_id=visit_request.pk)
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftercare.services import checkins_schedule
 from booking.cycles import propose_next
 from booking.models import Status, VisitRequest
 from booking.workflow import (
@@ -323,4 +324,6 @@ def visit_record_save(
     cancel_pending(subject=visit_request, kinds=REMINDER_OFFSETS.keys())
     visit_request.save(update_fields=["status", "closed_at", "updated_at"])
     propose_next(visit_request=visit_request, actor=actor)
+    # After propose_next, which may have finished the course: weekly check-ins need it active.
+    checkins_schedule(visit_request=visit_request)
     return record

@@ -24,6 +24,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from aftercare.services import checkins_schedule
 from booking import messages as booking_messages
 from booking import scheduling
 from booking.events import actor_label_for, record_event, staff_note
@@ -410,6 +411,7 @@ def visit_request_complete(
     )
     cancel_pending(subject=visit_request, kinds=REMINDER_OFFSETS.keys())
     visit_request.save(update_fields=["status", "closed_at", "updated_at"])
+    checkins_schedule(visit_request=visit_request)
     return visit_request
 
 

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
+from aftercare.links import checkin_token
+from aftercare.services import checkin_start_by_family
 from booking.links import status_token
 from booking.models import Status
 from tests.auth import sign_in
@@ -34,6 +36,9 @@ def _route_names(patterns: list, namespace: str = "") -> Iterator[str]:
 def public_urls() -> dict[str, str]:
     """One English address for every public route, by route name."""
     token = status_token(VisitRequestFactory())
+    checkin = checkin_token(
+        checkin_start_by_family(visit_request=VisitRequestFactory(status=Status.COMPLETED))
+    )
     return {
         "healthz": "/healthz",
         "robots_txt": "/robots.txt",
@@ -53,6 +58,15 @@ def public_urls() -> dict[str, str]:
         "booking:erased": "/request/erased/",
         "booking:privacy": "/privacy/",
         "booking:areas": "/areas/",
+        # Redirects to the first screen not yet answered.
+        "aftercare:checkin": f"/checkin/{checkin}/",
+        "aftercare:group": f"/checkin/{checkin}/bowels/",
+        # Not yet answered: a redirect to the check-in.
+        "aftercare:result": f"/checkin/{checkin}/result/",
+        "aftercare:checkin_card": f"/checkin/{checkin}/card/",
+        # A GET goes back to the private page; only its button (a POST) opens a check-in.
+        "aftercare:start": f"/request/{token}/checkin/",
+        "aftercare:request_card": f"/request/{token}/card/",
     }
 
 

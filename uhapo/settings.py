@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "outbox",
     "care",
     "booking",
+    "aftercare",
     "i18n",
 ]
 
@@ -322,6 +323,11 @@ WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")
 # proxies fetch pages afresh instead of keeping the old templates' output.
 RELEASE = os.environ.get("RELEASE", "") or checkout_commit(BASE_DIR)
 SUPPORT_PHONE = os.environ.get("SUPPORT_PHONE", "+919137441392")
+# Aftercare: who a red check-in wakes, when check-ins follow a visit (days), the amber call-back limit.
+ON_CALL_PHONE = os.environ.get("ON_CALL_PHONE", SUPPORT_PHONE)
+CHECKIN_DAYS = [int(d) for d in os.environ.get("CHECKIN_DAYS", "1,3,7").split(",")]
+CHECKIN_WEEKLY_UNTIL_DAY = int(os.environ.get("CHECKIN_WEEKLY_UNTIL_DAY", "84"))
+CHECKIN_AMBER_CALLBACK_HOURS = int(os.environ.get("CHECKIN_AMBER_CALLBACK_HOURS", "4"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 BOOKING_RATE_LIMIT_IP = os.environ.get("BOOKING_RATE_LIMIT_IP", "20/h")
 BOOKING_RATE_LIMIT_PHONE = os.environ.get("BOOKING_RATE_LIMIT_PHONE", "5/h")

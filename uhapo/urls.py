@@ -22,6 +22,7 @@ urlpatterns = [
 # link opens in the language it was sent in.
 urlpatterns += i18n_patterns(
     path("", include("booking.urls")),
+    path("", include("aftercare.urls")),
     path("", include("content.urls")),
     prefix_default_language=False,
 )

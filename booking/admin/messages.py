@@ -117,7 +117,9 @@ class MessageAdmin(RequestRowsAdmin):
         return super().get_queryset(request).prefetch_related("subject")
 
     def visit_request_of(self, row: Any) -> VisitRequest:
-        return row.subject
+        # Aftercare's messages are about a check-in, which names the visit it follows.
+        subject = row.subject
+        return subject if isinstance(subject, VisitRequest) else subject.visit
 
     @admin.display(description=_("request"))
     def request(self, obj: Message) -> str:

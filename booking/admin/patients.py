@@ -18,9 +18,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from aftercare.admin import course_checkin_history
+from aftercare.services import checkins_stop_for_course
 from booking.admin.access_log import log_access
 from booking.models import AccessAction, VisitRequest
-from care.models import Course, Patient, PatientHelper
+from care.models import Course, CourseStatus, Patient, PatientHelper
 
 
 class VisitsInline(admin.TabularInline):
@@ -124,8 +126,20 @@ class CourseAdmin(LoggedViewMixin, SimpleHistoryAdmin):
         "started_on",
         "status",
         "handover_notes",
+        "checkin_history",
     )
+    readonly_fields = ("checkin_history",)
     inlines = (CourseVisitsInline,)
+
+    @admin.display(description=_("symptom check-ins"))
+    def checkin_history(self, obj: Course) -> str:
+        return course_checkin_history(obj)
+
+    def save_model(self, request: HttpRequest, obj: Course, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if obj.status != CourseStatus.ACTIVE:
+            # An ended course sends no more check-in invitations.
+            checkins_stop_for_course(course_id=obj.pk)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftercare.models import CheckIn
+from aftercare.templatetags.aftercare_alerts import unhandled
 from booking.admin.filters import undelivered_requests
 from booking.admin.permissions import can_triage
 from booking.cycles import due_to_book
@@ -34,7 +36,8 @@ def triage_counts(context: dict[str, Any]) -> list[dict[str, Any]]:
     requests = VisitRequest.objects.all()
     failed = Message.objects.filter(
         status=MessageStatus.FAILED,
-        subject_type=ContentType.objects.get_for_model(VisitRequest),
+        # A red check-in's alert that failed must show here too.
+        subject_type__in=ContentType.objects.get_for_models(VisitRequest, CheckIn).values(),
     ).exclude(channel=Channel.WHATSAPP)  # each fell back to an SMS, counted if it fails
     return [
         {
@@ -56,6 +59,16 @@ def triage_counts(context: dict[str, Any]) -> list[dict[str, Any]]:
             "label": _("Families asking to move a visit"),
             "count": requests.filter(change_requests__status=ChangeRequestStatus.OPEN).count(),
             "url": f"{requests_url}?move=open",
+        },
+        {
+            "label": _("Check-ins to call back today (amber)"),
+            "count": unhandled("amber").count(),
+            "url": reverse("admin:aftercare_checkin_changelist") + "?call=amber",
+        },
+        {
+            "label": _("Check-in call-backs overdue"),
+            "count": unhandled("amber").filter(callback_due_at__lt=timezone.now()).count(),
+            "url": reverse("admin:aftercare_checkin_changelist") + "?call=overdue",
         },
         {
             "label": _("Failed messages"),
