@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "outbox",
     "care",
     "booking",
+    "clearance",
     "i18n",
 ]
 
@@ -242,7 +243,17 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
+    # The family's documents: private, never under a URL (clearance/storage.py).
+    "documents": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"bucket_name": _S3_BUCKET, "default_acl": "private", "file_overwrite": False},
+    }
+    if (_S3_BUCKET := os.environ.get("DOCUMENTS_S3_BUCKET"))
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "private", "base_url": None}},
 }
+# A document is at most 10 MB (clearance/documents.py); one file per form.
+DOCUMENT_MAX_BYTES, DATA_UPLOAD_MAX_NUMBER_FILES, FILE_UPLOAD_PERMISSIONS = 10 * 2**20, 5, 0o600
+DOCUMENT_UPLOAD_RATE_LIMIT = os.environ.get("DOCUMENT_UPLOAD_RATE_LIMIT", "10/m")
 
 # --- Security headers --------------------------------------------------------
 
