@@ -177,9 +177,7 @@ class ReadinessCheck(models.Model):
     )
     valid_until = models.DateField(_("prescription valid until"), null=True, blank=True)
     given_by = models.CharField(_("who"), max_length=100, blank=True)
-    method = models.CharField(
-        _("how"), max_length=10, choices=GoAheadMethod.choices, blank=True
-    )
+    method = models.CharField(_("how"), max_length=10, choices=GoAheadMethod.choices, blank=True)
     note = models.TextField(_("on what, or why declined"), blank=True, max_length=1000)
     document = models.ForeignKey(
         Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="checks"

@@ -58,9 +58,7 @@ def _day(moment: datetime.date) -> str:
     return formats.date_format(moment, "j M Y")
 
 
-def visit_day(
-    visit_request: VisitRequest, start: datetime.datetime | None = None
-) -> datetime.date:
+def visit_day(visit_request: VisitRequest, start: datetime.datetime | None = None) -> datetime.date:
     """The day the checks are counted to: the start being booked, the booked one, or the day asked for."""
     start = start or visit_request.scheduled_start
     if start is not None:
@@ -122,8 +120,7 @@ def checklist(
             }
         elif (age := (day - check.evidence_date).days) > rule.max_age_days:
             problem = _(
-                "Taken on %(taken)s: %(age)d days before the visit on %(day)s, "
-                "more than %(days)d."
+                "Taken on %(taken)s: %(age)d days before the visit on %(day)s, more than %(days)d."
             ) % {
                 "taken": _day(check.evidence_date),
                 "age": age,
