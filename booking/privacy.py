@@ -44,6 +44,7 @@ from booking.workflow import (
     staff_note,
 )
 from care.models import Course, CourseStatus, Patient, PatientHelper
+from clearance.documents import clearance_erase
 from outbox.queueing import cancel_pending, messages_of
 
 logger = logging.getLogger(__name__)
@@ -141,6 +142,8 @@ def _anonymise(visit_request: VisitRequest, *, now: datetime.datetime) -> None:
     RequestEvent.objects.filter(request=visit_request).exclude(changes={}).update(changes={})
     # A call's note may name who answered; when and how it went stay.
     CallAttempt.objects.filter(request=visit_request).exclude(note="").update(note=ERASED)
+    # The prescription and reports the family sent, and the checklist's notes.
+    clearance_erase(visit_request, erased=ERASED)
 
 
 @transaction.atomic

@@ -29,8 +29,8 @@ from booking.workflow import (
     move_status,
     refuse_before_start,
 )
-from clearance.readiness import refuse_unless_ready
 from care.models import Outcome, ReactionGrade, VisitRecord
+from clearance.readiness import refuse_unless_ready
 from outbox.queueing import cancel_pending
 
 # What the record's outcome closes the visit as.

@@ -249,7 +249,10 @@ STORAGES = {
         "OPTIONS": {"bucket_name": _S3_BUCKET, "default_acl": "private", "file_overwrite": False},
     }
     if (_S3_BUCKET := os.environ.get("DOCUMENTS_S3_BUCKET"))
-    else {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "private", "base_url": None}},
+    else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "private", "base_url": None},
+    },
 }
 # A document is at most 10 MB (clearance/documents.py); one file per form.
 DOCUMENT_MAX_BYTES, DATA_UPLOAD_MAX_NUMBER_FILES, FILE_UPLOAD_PERMISSIONS = 10 * 2**20, 5, 0o600
