@@ -44,6 +44,7 @@ class ItemState:
     label: str
     check: ReadinessCheck | None
     problem: str
+    max_age_days: int = 0
 
     @property
     def cleared(self) -> bool:
@@ -127,7 +128,9 @@ def checklist(
                 "day": _day(day),
                 "days": rule.max_age_days,
             }
-        states.append(ItemState(Item.BLOOD_TEST, rule.test, label, check, problem))
+        states.append(
+            ItemState(Item.BLOOD_TEST, rule.test, label, check, problem, rule.max_age_days)
+        )
 
     go_ahead = latest.get((Item.GO_AHEAD, ""))
     states.append(

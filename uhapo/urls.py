@@ -20,6 +20,7 @@ urlpatterns = [
 # link opens in the language it was sent in.
 urlpatterns += i18n_patterns(
     path("", include("booking.urls")),
+    path("", include("clearance.urls")),
     path("", include("content.urls")),
     prefix_default_language=False,
 )
