@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from booking.form_errors import add_service_errors
-from booking.models import VisitRequest
 from booking.links import LinkInvalid, request_from_token
+from booking.models import VisitRequest
 from booking.views import link_invalid, private_page
 from clearance import documents, readiness
 from clearance.forms import FamilyDocumentForm
