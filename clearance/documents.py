@@ -245,7 +245,11 @@ def _tell_coordinators(visit_request: VisitRequest) -> None:
             )
         ],
         due_at=timezone.now(),
-        schedule_version=visit_request.schedule_version,
+        # One alert per document: the outbox keeps one row per kind and
+        # "version", so the version of a document alert is its number.
+        schedule_version=Document.objects.filter(
+            visit=visit_request, uploaded_by__isnull=True
+        ).count(),
         held_in_quiet_hours=False,
     )
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 import time_machine
+from django.core.files.storage import FileSystemStorage
 
+from clearance.models import Document
 from tests.auth import sign_in
 from tests.booking.admin.helpers import NOW
 from tests.factories import CoordinatorFactory, NurseFactory, UserFactory
@@ -17,16 +19,15 @@ def clock():
 
 
 @pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    """The documents' storage, under this test's own folder (nothing public about it)."""
+def private_storage(monkeypatch, tmp_path):
+    """The documents' storage, under this test's own folder (nothing public about it).
+
+    The file field took its storage from STORAGES["documents"] when the models
+    loaded; it is pointed at this test's folder the same way.
+    """
     location = tmp_path / "private"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "documents": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": location, "base_url": None},
-        },
-    }
+    field = Document._meta.get_field("file")
+    monkeypatch.setattr(field, "storage", FileSystemStorage(location=location))
     return location
 
 
