@@ -142,9 +142,7 @@ def test_erasure_deletes_the_files_and_the_rows(
     assert not Document.objects.exists()
 
 
-def test_retention_deletes_the_files(
-    private_storage, django_capture_on_commit_callbacks, clock
-):
+def test_retention_deletes_the_files(private_storage, django_capture_on_commit_callbacks, clock):
     visit = VisitRequestFactory()
     send(visit, files.pdf())
     other = VisitRequestFactory()
