@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import time_machine
 from django.core.files.storage import FileSystemStorage
+from django.utils import translation
 
 from clearance.models import Document
 from tests.auth import sign_in
@@ -16,6 +17,14 @@ from tests.factories import CoordinatorFactory, NurseFactory, UserFactory
 def clock():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Services' messages are read in English here (a family's page leaves its language active)."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
