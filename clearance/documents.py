@@ -11,6 +11,7 @@ comments) is gone; PDFs are kept as sent once they open.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import logging
@@ -210,7 +211,7 @@ def document_upload(
         )
         document.file.save(name, ContentFile(data), save=False)
         # The file is written before the row: a failed commit must not leave it behind.
-        stored = document.file.name
+        stored = str(document.file.name)
         try:
             document.full_clean(exclude=["visit", "uploaded_by", "file"])
             document.save()
@@ -273,8 +274,9 @@ def clearance_erase(visit_request: VisitRequest, *, erased: str) -> int:
     """
     documents = list(Document.objects.filter(visit=visit_request))
     for document in documents:
-        name, storage = document.file.name, document.file.storage
-        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+        transaction.on_commit(
+            functools.partial(document.file.storage.delete, str(document.file.name))
+        )
     Document.objects.filter(pk__in=[d.pk for d in documents]).delete()
     ReadinessCheck.objects.filter(visit=visit_request).update(given_by="", note="")
     ReadinessOverride.objects.filter(visit=visit_request).update(reason=erased)

@@ -58,18 +58,18 @@ class CheckForm(forms.Form):
     )
 
     # Which fields each item asks for, and what "Date" and "Who" mean for it.
-    FIELDS = {
+    FIELDS: dict[str, list[str]] = {
         Item.PRESCRIPTION: ["evidence_date", "valid_until", "document", "note"],
         Item.BLOOD_TEST: ["evidence_date", "document", "note"],
         Item.GO_AHEAD: ["given_by", "method", "evidence_date", "note"],
         Item.CLINICAL_REVIEW: ["outcome", "given_by", "note", "document"],
     }
-    DATE_LABELS = {
+    DATE_LABELS: dict[str, Any] = {
         Item.PRESCRIPTION: _("Date on the prescription"),
         Item.BLOOD_TEST: _("Day the blood was taken"),
         Item.GO_AHEAD: _("Day of the go-ahead"),
     }
-    WHO_LABELS = {
+    WHO_LABELS: dict[str, Any] = {
         Item.GO_AHEAD: _("Oncologist who gave the go-ahead"),
         Item.CLINICAL_REVIEW: _("Clinician who reviewed it"),
     }

@@ -215,7 +215,7 @@ def _problems(
 ) -> dict[str, str]:
     today = timezone.localdate()
     problems: dict[str, str] = {}
-    needs_date = {
+    needs_date: dict[str, str] = {
         Item.PRESCRIPTION: _("Give the date on the prescription."),
         Item.BLOOD_TEST: _("Give the day the blood was taken."),
         Item.GO_AHEAD: _("Give the day the oncologist gave the go-ahead."),
