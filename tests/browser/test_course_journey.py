@@ -24,7 +24,7 @@ from care.models import NurseProfile
 from outbox.models import Message
 from tests.auth import current_code, totp_device
 from tests.browser.booking_form import fill_request, reference_on, send
-from tests.factories import CoordinatorFactory, NurseFactory
+from tests.factories import CoordinatorFactory, NurseFactory, clear_checklist
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,6 +62,9 @@ def open_request(page: Any, reference: str) -> None:
 
 
 def schedule(page: Any, reference: str, nurse_name: str) -> None:
+    # The readiness checklist is cleared as a coordinator would have (tests/browser/test_clearance.py
+    # clears one through the pages).
+    clear_checklist(VisitRequest.objects.get(reference=reference))
     open_request(page, reference)
     page.get_by_role("link", name="Schedule", exact=True).click()
     nurse = page.get_by_label("Nurse", exact=True)
