@@ -51,6 +51,7 @@ def public_urls() -> dict[str, str]:
         "booking:erased": "/request/erased/",
         "booking:privacy": "/privacy/",
         "booking:areas": "/areas/",
+        "clearance:send": f"/request/{token}/documents/",
     }
 
 
