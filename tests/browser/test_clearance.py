@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import zoneinfo
 from typing import Any
 
@@ -38,7 +39,8 @@ def private_storage(monkeypatch, tmp_path):
 
 
 def record(desk: Any, label: str, fields: dict[str, str], select: dict[str, str] | None = None):
-    desk.get_by_role("link", name=f"Record: {label}").click()
+    row = desk.locator(".uhapo-readiness-table").get_by_role("row").filter(has_text=label)
+    row.get_by_role("link", name=re.compile("^Record")).click()
     for name, value in fields.items():
         desk.get_by_label(name, exact=True).fill(value)
     for name, value in (select or {}).items():
