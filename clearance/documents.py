@@ -49,8 +49,9 @@ PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
 # How each type starts: the file's own name and the browser's word are never asked.
 SIGNATURES = {b"%PDF-": PDF, b"\xff\xd8\xff": JPEG, b"\x89PNG\r\n\x1a\n": PNG}
 EXTENSIONS = {PDF: "pdf", JPEG: "jpg", PNG: "png"}
-# A 108-megapixel phone photo is 12,000 x 9,000; anything bigger is not a photo of a report.
-MAX_PIXELS = 110_000_000
+# A 50-megapixel phone photo (8,160 x 6,120) decodes to about 150 MB; anything bigger is
+# not a photo of a report, and decoding it could exhaust the web server's memory.
+MAX_PIXELS = 50_000_000
 # Kept readable, not huge: the longest side after re-encoding.
 MAX_SIDE = 4000
 
