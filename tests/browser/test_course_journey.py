@@ -62,9 +62,11 @@ def open_request(page: Any, reference: str) -> None:
 
 
 def schedule(page: Any, reference: str, nurse_name: str) -> None:
-    # The readiness checklist is cleared as a coordinator would have (tests/browser/test_clearance.py
-    # clears one through the pages).
-    clear_checklist(VisitRequest.objects.get(reference=reference))
+    # The readiness checklist is cleared as a coordinator would have, the blood
+    # taken the day before the visit (tests/browser/test_clearance.py clears one
+    # through the pages).
+    visit = VisitRequest.objects.get(reference=reference)
+    clear_checklist(visit, taken_on=visit.preferred_date - datetime.timedelta(days=1))
     open_request(page, reference)
     page.get_by_role("link", name="Schedule", exact=True).click()
     nurse = page.get_by_label("Nurse", exact=True)
