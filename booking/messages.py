@@ -202,7 +202,7 @@ def _context(message: Message, visit_request: VisitRequest) -> dict[str, Any]:
     }
     if message.kind in NURSE_KINDS:
         return {**context, **_nurse_context(message, visit_request)}
-    if message.kind == MessageKind.COORDINATOR_ALERT:
+    if message.kind in (MessageKind.COORDINATOR_ALERT, MessageKind.DOCUMENT_RECEIVED):
         context["admin_url"] = settings.SITE_URL + visit_request.get_admin_url()
         context["family_language"] = visit_request.language
     else:

@@ -390,6 +390,7 @@ class MessageKind(models.TextChoices):
     NURSE_ASSIGNED = "nurse_assigned", _("Nurse: visit assigned")
     NURSE_MOVED = "nurse_moved", _("Nurse: visit moved")
     NURSE_CANCELLED = "nurse_cancelled", _("Nurse: visit taken off the nurse's list")
+    DOCUMENT_RECEIVED = "document", _("Document received from the family")
 
 
 class Audience(models.TextChoices):

@@ -45,6 +45,7 @@ from booking.workflow import (
     staff_note,
 )
 from care.models import Course, CourseStatus, Patient, PatientHelper
+from clearance.documents import clearance_erase
 from outbox.queueing import cancel_pending, messages_of
 
 logger = logging.getLogger(__name__)
@@ -144,6 +145,8 @@ def _anonymise(visit_request: VisitRequest, *, now: datetime.datetime) -> None:
     CallAttempt.objects.filter(request=visit_request).exclude(note="").update(note=ERASED)
     # Symptom check-ins: answers are health data; invitations stop, links die.
     checkins_erase(visit_request_id=visit_request.pk)
+    # The prescription and reports the family sent, and the checklist's notes.
+    clearance_erase(visit_request, erased=ERASED)
 
 
 @transaction.atomic

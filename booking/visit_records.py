@@ -31,6 +31,7 @@ from booking.workflow import (
     refuse_before_start,
 )
 from care.models import Outcome, ReactionGrade, VisitRecord
+from clearance.readiness import refuse_unless_ready
 from outbox.queueing import cancel_pending
 
 # What the record's outcome closes the visit as.
@@ -301,6 +302,12 @@ def visit_record_save(
         refuse_before_start(visit_request)
     except ValidationError as exc:
         raise RecordRefused({NON_FIELD_ERRORS: exc.messages}) from None
+    if fields["outcome"] == Outcome.GIVEN:
+        # No dose without a complete checklist; "not given" and "nobody home" need none.
+        try:
+            refuse_unless_ready(visit_request)
+        except ValidationError as exc:
+            raise RecordRefused({NON_FIELD_ERRORS: exc.messages}) from None
     problems = record_problems(visit_request=visit_request, fields=fields, now=timezone.now())
     if problems:
         raise RecordRefused(problems)

@@ -37,6 +37,7 @@ from booking.models import (
 )
 from booking.references import new_reference
 from booking.service_areas import area_serving
+from clearance.readiness import refuse_unless_ready
 from outbox.dispatch import NotRequeueable
 from outbox.dispatch import message_requeue as requeue
 from outbox.models import Message
@@ -319,7 +320,8 @@ def visit_request_schedule(
 
     The scheduling rules are checked under the nurse's row lock; a broken one
     refuses, naming each clash, unless `override_reason` is given (the event
-    keeps it, its old and new values too). A move is told as a move
+    keeps it, its old and new values too). The readiness checklist must be
+    complete for the new day (clearance.readiness). A move is told as a move
     (booking.messages: RESCHEDULED, NURSE_MOVED, or NURSE_CANCELLED and NURSE_ASSIGNED).
     """
     if timezone.is_naive(start) or timezone.is_naive(end):
@@ -331,6 +333,8 @@ def visit_request_schedule(
     # Lock the nurse's row so two coordinators cannot double-book her at once.
     type(nurse).objects.select_for_update().filter(pk=nurse.pk).first()
     visit_request = locked(visit_request)
+    # Confirmed to the family only when cleared for the day it is booked on.
+    refuse_unless_ready(visit_request, start=start)
     found = scheduling.checked(visit_request, start, end, nurse, override_reason=override_reason)
     rescheduling = visit_request.status == Status.SCHEDULED
     old_nurse = visit_request.nurse

@@ -126,7 +126,7 @@ class VisitRecordAdmin(AccessLoggedMixin, admin.ModelAdmin):
     list_filter = ["outcome", "reaction_grade"]
     list_select_related = ["visit", "recorded_by"]
     search_fields = ["visit__reference", "batch_number"]
-    fields = readonly_fields = RECORD_FIELDS
+    fields = readonly_fields = tuple(RECORD_FIELDS)
 
     def visit_request_of(self, row: Any) -> VisitRequest:
         return row.visit

@@ -116,6 +116,12 @@ class VisitRequestFactory(factory.django.DjangoModelFactory):
         "tests.factories.ConsentFactory", factory_related_name="request"
     )
 
+    @factory.post_generation
+    def cleared(self, create, extracted, **kwargs):
+        """Every readiness item cleared, as a coordinator would (cleared=False: left open)."""
+        if create and extracted is not False:
+            clear_checklist(self)
+
 
 class ConsentFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -243,3 +249,44 @@ class CourseFactory(factory.django.DjangoModelFactory):
     hospital = "Nowhere General Hospital"
     oncologist = "Dr Placeholder"
     started_on = factory.LazyFunction(timezone.localdate)
+
+
+# --- clearance: the readiness checklist ------------------------------------------
+
+
+def clear_checklist(
+    visit: VisitRequest,
+    *,
+    start: datetime.datetime | None = None,
+    by=None,
+    taken_on: datetime.date | None = None,
+) -> None:
+    """Clear every item of the visit's checklist still open for `start`, as staff would have.
+
+    Rows written directly, as factories do (no events, which tests count):
+    blood tests taken on `taken_on` (today, or the day of `start`), the
+    prescription valid for a year from that day, the go-ahead by phone today.
+    """
+    from clearance import readiness
+    from clearance.models import GoAheadMethod, Item, ReadinessCheck
+
+    if not visit.is_open or visit.anonymised_at is not None:
+        return
+    today = timezone.localdate()
+    day = readiness.visit_day(visit, start)
+    # Today, unless the test books a day of its own (which may be far ahead).
+    test_day = day if start is not None else min(today, day)
+    by = by or UserFactory(username="checklist-clerk", first_name="Clara", last_name="Checker")
+    rows = []
+    for state in readiness.checklist(visit, start=start):
+        if state.cleared:
+            continue
+        fields: dict[str, object] = {"given_by": "Dr Placeholder", "note": "Reviewed on a call."}
+        if state.item == Item.PRESCRIPTION:
+            fields.update(evidence_date=today, valid_until=day + datetime.timedelta(days=365))
+        elif state.item == Item.BLOOD_TEST:
+            fields.update(blood_test=state.blood_test, evidence_date=taken_on or test_day)
+        elif state.item == Item.GO_AHEAD:
+            fields.update(evidence_date=today, method=GoAheadMethod.CALL)
+        rows.append(ReadinessCheck(visit=visit, item=state.item, checked_by=by, **fields))
+    ReadinessCheck.objects.bulk_create(rows)

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("aftercare", "booking", "care", "content", "i18n", "outbox", "uhapo")
+APPS = ("aftercare", "booking", "care", "clearance", "content", "i18n", "outbox", "uhapo")
 MAX_LINES = 500
 
 

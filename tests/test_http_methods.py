@@ -67,6 +67,7 @@ def public_urls() -> dict[str, str]:
         # A GET goes back to the private page; only its button (a POST) opens a check-in.
         "aftercare:start": f"/request/{token}/checkin/",
         "aftercare:request_card": f"/request/{token}/card/",
+        "clearance:send": f"/request/{token}/documents/",
     }
 
 

@@ -2,6 +2,7 @@
 
 import logging
 import re
+from typing import Any
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A phone number standing on its own: an Indian mobile however it was typed
@@ -54,3 +55,39 @@ class RedactPersonalDataFilter(logging.Filter):
             record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
         return True
+
+
+def logging_config(*, level: str) -> dict[str, Any]:
+    """settings.LOGGING: every line redacted, only server errors and failed tasks mailed."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {
+            "redact": {"()": "uhapo.logging.RedactPersonalDataFilter"},
+            "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        },
+        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "filters": ["redact"],
+                "formatter": "plain",
+            },
+            "mail_admins": {
+                "level": "ERROR",
+                "class": "uhapo.error_reports.AdminEmailHandler",
+                "filters": ["require_debug_false"],
+            },
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            # Replaces Django's own handlers on "django" (an unredacted mail_admins
+            # among them, which would mail every disallowed Host): only server
+            # errors and failed tasks are mailed, and everything goes to the
+            # console at LOG_LEVEL.
+            "django": {"handlers": [], "level": "NOTSET"},
+            "django.request": {"handlers": ["mail_admins"]},
+            "celery.app.trace": {"handlers": ["mail_admins"]},
+            "django.db.backends": {"level": "WARNING"},
+        },
+    }

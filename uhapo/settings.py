@@ -15,6 +15,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from uhapo.logging import logging_config
 from uhapo.release import checkout_commit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "care",
     "booking",
     "aftercare",
+    "clearance",
     "i18n",
 ]
 
@@ -243,7 +245,20 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
+    # The family's documents: private, never under a URL (clearance/storage.py).
+    "documents": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"bucket_name": _S3_BUCKET, "default_acl": "private", "file_overwrite": False},
+    }
+    if (_S3_BUCKET := os.environ.get("DOCUMENTS_S3_BUCKET"))
+    else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "private", "base_url": None},
+    },
 }
+# A document is at most 10 MB (clearance/documents.py); one file per form.
+DOCUMENT_MAX_BYTES, DATA_UPLOAD_MAX_NUMBER_FILES, FILE_UPLOAD_PERMISSIONS = 10 * 2**20, 5, 0o600
+DOCUMENT_UPLOAD_RATE_LIMIT = os.environ.get("DOCUMENT_UPLOAD_RATE_LIMIT", "10/m")
 
 # --- Security headers --------------------------------------------------------
 
@@ -460,35 +475,4 @@ if SENTRY_DSN:
 
 # --- Logging -----------------------------------------------------------------
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {
-        "redact": {"()": "uhapo.logging.RedactPersonalDataFilter"},
-        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
-    },
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "filters": ["redact"],
-            "formatter": "plain",
-        },
-        "mail_admins": {
-            "level": "ERROR",
-            "class": "uhapo.error_reports.AdminEmailHandler",
-            "filters": ["require_debug_false"],
-        },
-    },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        # Replaces Django's own handlers on "django" (an unredacted mail_admins
-        # among them, which would mail every disallowed Host): only server
-        # errors and failed tasks are mailed, and everything goes to the
-        # console at LOG_LEVEL.
-        "django": {"handlers": [], "level": "NOTSET"},
-        "django.request": {"handlers": ["mail_admins"]},
-        "celery.app.trace": {"handlers": ["mail_admins"]},
-        "django.db.backends": {"level": "WARNING"},
-    },
-}
+LOGGING = logging_config(level=os.environ.get("LOG_LEVEL", "INFO"))

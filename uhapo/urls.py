@@ -23,6 +23,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("booking.urls")),
     path("", include("aftercare.urls")),
+    path("", include("clearance.urls")),
     path("", include("content.urls")),
     prefix_default_language=False,
 )

@@ -62,6 +62,7 @@ from booking.admin.visits import DayVisitsMixin
 from booking.admin.workflow_views import WorkflowViewsMixin
 from booking.models import CallAttempt, Status, VisitRequest
 from booking.references import reference_from_typed
+from clearance.admin_views import ReadinessViewsMixin
 from uhapo.phone import InvalidPhone, parse_indian_mobile
 
 if TYPE_CHECKING:
@@ -186,6 +187,7 @@ ALL_FIELDSETS: FieldsetSpec = (*REQUEST_FIELDSETS, *CONSENT_FIELDSET)
 
 @admin.register(VisitRequest)
 class VisitRequestAdmin(
+    ReadinessViewsMixin,
     CallLogMixin,
     CourseViewsMixin,
     DayVisitsMixin,

@@ -19,7 +19,12 @@ from booking.messages import render, still_wanted
 from booking.models import MessageKind, Status
 from outbox.channels.sms import sms_segments
 from outbox.models import Channel, Message, MessageStatus
-from tests.factories import CoordinatorFactory, NurseFactory, VisitRequestFactory
+from tests.factories import (
+    CoordinatorFactory,
+    NurseFactory,
+    VisitRequestFactory,
+    clear_checklist,
+)
 
 pytestmark = pytest.mark.django_db
 IST = zoneinfo.ZoneInfo("Asia/Kolkata")
@@ -52,6 +57,7 @@ def meera():
 
 
 def book(visit, start, nurse, hours: float = 2):
+    clear_checklist(visit, start=start)
     return workflow.visit_request_schedule(
         visit_request=visit, start=start, end=start + hours * H, nurse=nurse, actor=None
     )

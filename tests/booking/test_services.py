@@ -21,6 +21,7 @@ from tests.factories import (
     ServiceAreaFactory,
     UserFactory,
     VisitRequestFactory,
+    clear_checklist,
 )
 from tests.sms import RecordingSmsBackend
 
@@ -472,6 +473,7 @@ def test_messages_never_mention_the_diagnosis_or_medicine(time_machine, mailoutb
         cancer_type="Melanoma", medicine="nivolumab", message_recipient="patient"
     )
     start = ist(2026, 12, 1, 15, 0)
+    clear_checklist(visit_request, start=start)
     workflow.visit_request_schedule(
         visit_request=visit_request,
         start=start,

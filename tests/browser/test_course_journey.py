@@ -24,7 +24,7 @@ from care.models import NurseProfile
 from outbox.models import Message
 from tests.auth import current_code, totp_device
 from tests.browser.booking_form import fill_request, reference_on, send
-from tests.factories import CoordinatorFactory, NurseFactory
+from tests.factories import CoordinatorFactory, NurseFactory, clear_checklist
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,6 +62,11 @@ def open_request(page: Any, reference: str) -> None:
 
 
 def schedule(page: Any, reference: str, nurse_name: str) -> None:
+    # The readiness checklist is cleared as a coordinator would have, the blood
+    # taken the day before the visit (tests/browser/test_clearance.py clears one
+    # through the pages).
+    visit = VisitRequest.objects.get(reference=reference)
+    clear_checklist(visit, taken_on=visit.preferred_date - datetime.timedelta(days=1))
     open_request(page, reference)
     page.get_by_role("link", name="Schedule", exact=True).click()
     nurse = page.get_by_label("Nurse", exact=True)

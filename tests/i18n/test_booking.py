@@ -26,6 +26,7 @@ from tests.factories import (
     ServiceAreaFactory,
     VisitRequestFactory,
     caregiver_form_data,
+    clear_checklist,
 )
 from tests.i18n.conftest import Document
 from tests.sms import RecordingSmsBackend
@@ -187,6 +188,7 @@ def test_a_hindi_familys_visit_confirmation_and_reminders_are_in_hindi(client, t
     mail.outbox.clear()
 
     visit = datetime.datetime(2026, 12, 3, 11, 0, tzinfo=IST)
+    clear_checklist(visit_request, start=visit)
     workflow.visit_request_schedule(
         visit_request=visit_request,
         start=visit,

@@ -63,7 +63,7 @@ def test_groups_come_from_a_migration():
     # A coordinator is not offered as the nurse of a visit.
     assert "complete_visit" not in coordinators
     nurses = set(Group.objects.get(name="Nurses").permissions.values_list("codename", flat=True))
-    assert nurses == {"view_visitrequest", "complete_visit", "view_visitrecord"}
+    assert nurses == {"view_visitrequest", "complete_visit", "view_visitrecord", "open_document"}
 
 
 def test_coordinator_manages_service_areas_and_guide_pages(coordinator_client):
