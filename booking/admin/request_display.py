@@ -16,6 +16,7 @@ from django.contrib import admin
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
@@ -106,9 +107,18 @@ class RequestDisplayMixin(_ModelAdmin):
 
     @admin.display(description=_("review"), ordering="needs_clinical_review")
     def review_flag(self, obj: VisitRequest) -> str:
-        if obj.needs_clinical_review:
+        if not obj.needs_clinical_review:
+            return str(_("No"))
+        # Why, in words, so the coordinator can sort the morning's list without
+        # opening each request (from the request's own answers: no query).
+        reasons = reasons_for_review(obj)
+        if not reasons:
             return format_html('<strong class="uhapo-flag">{}</strong>', _("Needs review"))
-        return str(_("No"))
+        return format_html(
+            '<strong class="uhapo-flag">{}</strong><br><small>{}</small>',
+            _("Needs review"),
+            capfirst("; ".join(str(reason) for reason in reasons)),
+        )
 
     @admin.display(description=_("messages"), ordering="undelivered")
     def messages_flag(self, obj: VisitRequest) -> str:
