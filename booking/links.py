@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.core import signing
-from django.urls import reverse
-
 from booking.models import VisitRequest
+from uhapo.nonced_links import NoncedLink
 
-_SALT = "booking.status-link"
 MAX_AGE = timedelta(days=180)
 
 
@@ -21,20 +18,22 @@ class LinkInvalid(Exception):
     """The link was altered, has expired, or no longer opens a request."""
 
 
+_LINK = NoncedLink(
+    salt="booking.status-link",
+    max_age=MAX_AGE,
+    url_name="booking:status",
+    rows=lambda: VisitRequest.objects.select_related("nurse__nurse_profile"),
+    invalid=LinkInvalid,
+)
+
+
 def status_token(visit_request: VisitRequest) -> str:
-    return signing.dumps([visit_request.pk, visit_request.link_nonce], salt=_SALT)
+    return _LINK.token(visit_request)
 
 
 def status_path(visit_request: VisitRequest) -> str:
-    return reverse("booking:status", kwargs={"token": status_token(visit_request)})
+    return _LINK.path(visit_request)
 
 
 def request_from_token(token: str) -> VisitRequest:
-    try:
-        pk, nonce = signing.loads(token, salt=_SALT, max_age=MAX_AGE)
-        visit_request = VisitRequest.objects.select_related("nurse__nurse_profile").get(pk=pk)
-    except (signing.BadSignature, ValueError, TypeError, VisitRequest.DoesNotExist) as exc:
-        raise LinkInvalid from exc
-    if not nonce or visit_request.link_nonce != nonce:
-        raise LinkInvalid
-    return visit_request
+    return _LINK.row(token)
