@@ -8,15 +8,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import is_ratelimited
 
 from booking.admin.access_log import log_access
 from booking.admin.permissions import require_triage, staff_user
-from booking.admin.workflow_views import VisitRequestAdminMixin, admin_page, render_page
+from booking.admin.workflow_views import (
+    VisitRequestAdminMixin,
+    admin_page,
+    back_to_request,
+    render_page,
+    request_or_404,
+)
 from booking.form_errors import add_service_errors
 from booking.models import AccessAction, VisitRequest
 from clearance import documents, readiness
@@ -70,14 +76,6 @@ class ReadinessViewsMixin(VisitRequestAdminMixin):
             *super().get_urls(),
         ]
 
-    def _visit(self, request: HttpRequest, pk: int) -> VisitRequest:
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return get_object_or_404(self.get_queryset(request), pk=pk)
-
-    def _back(self, obj: VisitRequest) -> HttpResponseRedirect:
-        return HttpResponseRedirect(reverse("admin:booking_visitrequest_change", args=[obj.pk]))
-
     def _page(self, request: HttpRequest, obj: VisitRequest, **context: Any) -> HttpResponse:
         log_access(request, AccessAction.VIEW, [obj])
         return render_page(
@@ -86,7 +84,7 @@ class ReadinessViewsMixin(VisitRequestAdminMixin):
 
     def check_view(self, request: HttpRequest, pk: int, key: str) -> HttpResponse:
         """Record one item of the checklist as checked (or a review as declined)."""
-        obj = self._visit(request, pk)
+        obj = request_or_404(self, request, pk)
         require_triage(request.user)
         item, blood_test = item_of(key)
         posted = request.method == "POST"
@@ -107,7 +105,7 @@ class ReadinessViewsMixin(VisitRequestAdminMixin):
                 messages.success(
                     request, _("Checklist updated for %(ref)s.") % {"ref": obj.reference}
                 )
-                return self._back(obj)
+                return back_to_request(obj)
         what = BloodTest(blood_test).label if blood_test else Item(item).label
         return self._page(
             request,
@@ -120,7 +118,7 @@ class ReadinessViewsMixin(VisitRequestAdminMixin):
 
     def override_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """A senior clinician lets the visit go ahead with items open, giving a reason."""
-        obj = self._visit(request, pk)
+        obj = request_or_404(self, request, pk)
         if not request.user.has_perm(readiness.OVERRIDE):
             raise PermissionDenied
         posted = request.method == "POST"
@@ -136,7 +134,7 @@ class ReadinessViewsMixin(VisitRequestAdminMixin):
                 messages.warning(
                     request, _("Checklist overridden for %(ref)s.") % {"ref": obj.reference}
                 )
-                return self._back(obj)
+                return back_to_request(obj)
         return self._page(
             request,
             obj,
@@ -151,13 +149,13 @@ class ReadinessViewsMixin(VisitRequestAdminMixin):
 
     def document_add_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Staff add a document the family sent another way (WhatsApp, email, a visit)."""
-        obj = self._visit(request, pk)
+        obj = request_or_404(self, request, pk)
         require_triage(request.user)
         return _document_add(self, request, obj)
 
     def document_view(self, request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
         """The document's file, to staff allowed to open it; every opening is logged."""
-        obj = self._visit(request, pk)
+        obj = request_or_404(self, request, pk)
         if not request.user.has_perm(OPEN_DOCUMENT):
             raise PermissionDenied
         document = get_object_or_404(obj.documents.all(), pk=document_pk)
@@ -194,7 +192,7 @@ def _document_add(
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Document added to %(ref)s.") % {"ref": obj.reference})
-            return model_admin._back(obj)
+            return back_to_request(obj)
     return model_admin._page(
         request,
         obj,

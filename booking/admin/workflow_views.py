@@ -129,6 +129,20 @@ def _schedule_intro(moving: bool) -> str:
     return f"{told} {rules}"
 
 
+def request_or_404(
+    model_admin: admin.ModelAdmin[VisitRequest], request: HttpRequest, pk: int
+) -> VisitRequest:
+    """The request behind a workflow page, if this user may see it (nurses: only theirs)."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    return get_object_or_404(model_admin.get_queryset(request), pk=pk)
+
+
+def back_to_request(obj: VisitRequest) -> HttpResponseRedirect:
+    """After a workflow page: back to the request's own page."""
+    return HttpResponseRedirect(reverse("admin:booking_visitrequest_change", args=[obj.pk]))
+
+
 class WorkflowViewsMixin(VisitRequestAdminMixin):
     """For the request admin: its workflow buttons and the page behind each one."""
 
@@ -200,12 +214,10 @@ class WorkflowViewsMixin(VisitRequestAdminMixin):
         ]
 
     def _request_or_404(self, request: HttpRequest, pk: int) -> VisitRequest:
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return get_object_or_404(self.get_queryset(request), pk=pk)
+        return request_or_404(self, request, pk)
 
     def _done(self, obj: VisitRequest) -> HttpResponseRedirect:
-        return HttpResponseRedirect(reverse("admin:booking_visitrequest_change", args=[obj.pk]))
+        return back_to_request(obj)
 
     def _workflow_page(
         self, request: HttpRequest, obj: VisitRequest, **context: Any
