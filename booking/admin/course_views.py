@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import get_language
@@ -29,7 +29,12 @@ from booking.admin.course_forms import (
     PhoneRequestForm,
 )
 from booking.admin.permissions import can_triage, require_triage, staff_user
-from booking.admin.workflow_views import VisitRequestAdminMixin, admin_page, render_page
+from booking.admin.workflow_views import (
+    VisitRequestAdminMixin,
+    admin_page,
+    back_to_request,
+    render_page,
+)
 from booking.form_errors import add_service_errors
 from booking.models import AccessAction, VisitRequest
 from booking.privacy import current_notice
@@ -83,9 +88,6 @@ class CourseViewsMixin(VisitRequestAdminMixin):
         queryset: QuerySet = self.get_queryset(request)
         return get_object_or_404(queryset, pk=pk)
 
-    def _back(self, obj: VisitRequest) -> HttpResponseRedirect:
-        return HttpResponseRedirect(reverse("admin:booking_visitrequest_change", args=[obj.pk]))
-
     def _page(self, request: HttpRequest, obj: VisitRequest, **context: Any) -> HttpResponse:
         log_access(request, AccessAction.VIEW, [obj])
         return render_page(self, request, "workflow_form.html", {"original": obj, **context})
@@ -96,7 +98,7 @@ class CourseViewsMixin(VisitRequestAdminMixin):
         obj = self._triage_request(request, pk)
         if obj.patient_id is not None:
             messages.info(request, _("%(ref)s is already linked to a patient.") % {"ref": obj})
-            return self._back(obj)
+            return back_to_request(obj)
         candidates = patients.patient_candidates(obj)
         posted = request.method == "POST"
         form = MatchPatientForm(request.POST if posted else None, candidates=candidates)
@@ -109,7 +111,7 @@ class CourseViewsMixin(VisitRequestAdminMixin):
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("%(ref)s linked to the patient.") % {"ref": obj})
-                return self._back(obj)
+                return back_to_request(obj)
         intro = (
             _(
                 "These patients may be the same person. Check on the phone (name, year of "
@@ -144,7 +146,7 @@ class CourseViewsMixin(VisitRequestAdminMixin):
                 messages.success(
                     request, _("Course of treatment started for %(ref)s.") % {"ref": obj}
                 )
-                return self._back(obj)
+                return back_to_request(obj)
         return self._page(
             request,
             obj,
@@ -176,7 +178,7 @@ class CourseViewsMixin(VisitRequestAdminMixin):
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("%(ref)s corrected.") % {"ref": obj})
-                return self._back(obj)
+                return back_to_request(obj)
         return self._page(
             request,
             obj,
@@ -194,7 +196,7 @@ class CourseViewsMixin(VisitRequestAdminMixin):
         change = change_requests.open_change_request(obj)
         if change is None:
             messages.info(request, _("No request to move is waiting for %(ref)s.") % {"ref": obj})
-            return self._back(obj)
+            return back_to_request(obj)
         posted = request.method == "POST"
         form = ChangeAnswerForm(request.POST if posted else None)
         if posted and form.is_valid():
@@ -206,7 +208,7 @@ class CourseViewsMixin(VisitRequestAdminMixin):
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("The family is told."))
-                return self._back(obj)
+                return back_to_request(obj)
         days = ", ".join(day.strftime("%a %d %b") for day in change.days)
         return self._page(
             request,
@@ -249,7 +251,7 @@ class CourseViewsMixin(VisitRequestAdminMixin):
                     _("%(ref)s saved; the family is sent the reference and their link.")
                     % {"ref": visit_request},
                 )
-                return self._back(visit_request)
+                return back_to_request(visit_request)
         return render_page(
             self,
             request,
