@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+import time_machine
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
@@ -101,3 +104,61 @@ def test_django_admins_without_an_address_refuses_to_start(monkeypatch):
     monkeypatch.setenv("DJANGO_ADMINS", "Ops, Second <b@uhapo.example>")
     with pytest.raises(ImproperlyConfigured):
         env_addresses("DJANGO_ADMINS")
+
+
+# --- a burst is one email ---------------------------------------------------------
+
+
+BURST_START = datetime.datetime(2026, 12, 2, 10, 0, tzinfo=datetime.UTC)
+
+
+def test_a_burst_of_one_error_is_one_email_and_the_next_one_counts_the_repeats():
+    with time_machine.travel(BURST_START, tick=False) as traveller:
+        for _ in range(5):
+            _post_patient_details()
+        assert len(mail.outbox) == 1
+        # The same error from another address is the same error.
+        token = status_token(VisitRequestFactory())
+        _post_patient_details(f"/test-errors/explode/{token}/")
+        assert len(mail.outbox) == 1
+        traveller.shift(datetime.timedelta(minutes=settings.ERROR_EMAIL_REPEAT_MINUTES, seconds=1))
+        _post_patient_details()
+    assert len(mail.outbox) == 2
+    later = mail.outbox[1].body
+    assert "The same error happened 5 more time(s) since the last email about it" in later
+    assert patient_details_in(later) == []
+    # Counted once: the email after next has nothing to add.
+    with time_machine.travel(BURST_START + datetime.timedelta(minutes=25), tick=False):
+        _post_patient_details()
+    assert len(mail.outbox) == 3
+    assert "more time(s)" not in mail.outbox[2].body
+
+
+def test_another_error_is_mailed_even_during_a_burst():
+    _post_patient_details()
+    _post_patient_details()
+    send_to_patient.delay(42)
+    assert [("/test-errors/explode/" in m.subject) for m in mail.outbox] == [True, False]
+    assert "tests.test_error_reports.send_to_patient" in mail.outbox[1].subject
+
+
+def test_with_the_cache_unreachable_every_error_is_mailed(settings):
+    # A Redis that is not there (nothing listens on port 1): a report repeated
+    # is better than a report lost.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2},
+        }
+    }
+    for _ in range(3):
+        _post_patient_details()
+    assert len(mail.outbox) == 3
+
+
+def test_with_no_repeat_window_every_error_is_mailed(settings):
+    settings.ERROR_EMAIL_REPEAT_MINUTES = 0
+    for _ in range(3):
+        _post_patient_details()
+    assert len(mail.outbox) == 3

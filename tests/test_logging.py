@@ -44,3 +44,39 @@ def test_a_private_link_is_redacted_from_an_address():
     assert redact(f"Not Found: /hi/request/{token}/cancel/") == (
         "Not Found: /hi/request/[signed]/cancel/"
     )
+
+
+def test_a_logged_exception_keeps_its_type_and_traceback_but_not_its_text(caplog):
+    """An exception's message can quote a family (a name, an address): the log keeps
+    where and what failed, never the message, nor that of the exception behind it."""
+    import logging
+
+    from uhapo.logging import RedactPersonalDataFilter
+
+    family = {"name": "Savitribai Kulkarni", "address": "Flat 12, Dadar"}
+
+    def book():
+        # The values come from data, so the traceback's source lines do not show them.
+        try:
+            raise KeyError(family["name"])
+        except KeyError as exc:
+            raise ValueError(f"Could not book for {family['name']} at {family['address']}") from exc
+
+    logger = logging.getLogger("tests.redaction")
+    handler = logging.StreamHandler(stream := __import__("io").StringIO())
+    handler.addFilter(RedactPersonalDataFilter())
+    logger.addHandler(handler)
+    try:
+        try:
+            book()
+        except ValueError:
+            logger.exception("booking failed")
+    finally:
+        logger.removeHandler(handler)
+    text = stream.getvalue()
+    assert "booking failed" in text
+    assert "ValueError" in text
+    assert "KeyError" in text
+    assert "in book" in text
+    assert "Savitribai" not in text
+    assert "Dadar" not in text

@@ -5,7 +5,7 @@ files, lines and source, the request's method and path. It drops what may
 quote a family: POST data, query strings, cookies, frame variables, most
 request headers, settings, and the exception's own text (an IntegrityError
 quotes the row, a ValueError the value). What is left is redacted like every
-log line. The server's own log still has the (redacted) exception text.
+log line. The server's own log keeps the exception's type and traceback, not its text.
 
 With DJANGO_DEBUG on (a laptop, made-up data) Django's full debug page is kept.
 """
@@ -13,9 +13,14 @@ With DJANGO_DEBUG on (a laptop, made-up data) Django's full debug page is kept.
 from __future__ import annotations
 
 import copy
+import hashlib
 import logging
+import time
+import traceback
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import log
 from django.utils.safestring import SafeString, mark_safe
@@ -135,10 +140,20 @@ class AdminEmailHandler(log.AdminEmailHandler):
 
     def emit(self, record: logging.LogRecord) -> None:
         exc = record.exc_info[1] if record.exc_info else None
+        repeats = _repeats_since_last_mail(record)
+        if repeats is None:
+            return
         if exc is not None:
             # A failed task's line ends with the exception's repr: keep only its type.
             record = copy.copy(record)
             record.msg, record.args = without_exception_text(record.getMessage(), exc), None
+        if repeats:
+            record = copy.copy(record)
+            record.msg, record.args = (
+                f"{record.getMessage()}\n\n(The same error happened {repeats} more "
+                f"time(s) since the last email about it; those were not mailed.)",
+                None,
+            )
         super().emit(record)
 
     def send_mail(
@@ -146,3 +161,55 @@ class AdminEmailHandler(log.AdminEmailHandler):
     ) -> None:
         kwargs["html_message"] = None
         super().send_mail(redact(str(subject)), redact(str(message)), *args, **kwargs)
+
+
+def _signature(record: logging.LogRecord) -> str:
+    """The same error from the same place: the logger, the message's pattern (its
+    arguments, such as the path, left out), the exception's type and where it was raised."""
+    parts = [record.name, str(record.msg)]
+    if record.exc_info and record.exc_info[1] is not None:
+        exc = record.exc_info[1]
+        parts.append(type(exc).__qualname__)
+        frames = traceback.extract_tb(exc.__traceback__)
+        if frames:
+            parts.append(f"{frames[-1].filename}:{frames[-1].lineno}")
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def _repeats_since_last_mail(record: logging.LogRecord) -> int | None:
+    """None when this error was mailed within ERROR_EMAIL_REPEAT_MINUTES (it is
+    counted instead); else how many repeats went unmailed since its last email.
+
+    A burst of the same 500 is one email, not hundreds. Kept in the shared
+    cache, so every process agrees; with the cache unreachable every error is
+    mailed (a report lost is worse than a report repeated).
+    """
+    minutes = settings.ERROR_EMAIL_REPEAT_MINUTES
+    if minutes <= 0:
+        return 0
+    key, window = f"error-email:{_signature(record)}", minutes * 60
+    # The time of the last email is the value, read against our own clock (the
+    # key's expiry only tidies up), so the window is the same in every backend.
+    now = time.time()
+    if cache.add(key, now, timeout=window) is False:
+        last = cache.get(key)
+        if last is None or now - last >= window:
+            cache.set(key, now, timeout=window)
+            return _take_repeats(key)
+        repeats_key, day = f"{key}:repeats", 24 * 60 * 60
+        try:
+            cache.incr(repeats_key)
+        except ValueError:
+            cache.add(repeats_key, 1, timeout=day)
+        else:
+            # Only Redis keeps a key's expiry through incr; Django's own backends reset it.
+            cache.touch(repeats_key, day)
+        return None
+    return _take_repeats(key)
+
+
+def _take_repeats(key: str) -> int:
+    repeats = cache.get(f"{key}:repeats") or 0
+    if repeats:
+        cache.delete(f"{key}:repeats")
+    return int(repeats)

@@ -33,13 +33,18 @@ WITHHELD = "[withheld: error text may quote patient details]"
 
 
 def without_exception_text(text: str, exc: BaseException | None) -> str:
-    """`text` with the exception's message (as str() or repr() shows it) replaced by its type."""
-    if exc is None:
-        return text
-    for shown in (repr(exc), str(exc)):
-        # A text of a few characters names nobody, and replacing it everywhere would garble the rest.
-        if len(shown) >= 4:
-            text = text.replace(shown, type(exc).__name__)
+    """`text` with the exception's message (as str() or repr() shows it) replaced by
+    its type; so too for the exceptions it was raised from or during (a traceback
+    prints those as well)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        for shown in (repr(exc), str(exc)):
+            # A text of a few characters names nobody, and replacing it everywhere
+            # would garble the rest.
+            if len(shown) >= 4:
+                text = text.replace(shown, type(exc).__name__)
+        exc = exc.__cause__ or exc.__context__
     return text
 
 
@@ -50,9 +55,13 @@ class RedactPersonalDataFilter(logging.Filter):
         if cleaned != message:
             record.msg, record.args = cleaned, None
         if record.exc_info and record.exc_info[1] is not None:
-            # Exception text often quotes the offending value; keep the type
-            # and the traceback, drop the text.
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            # Exception text often quotes the offending value (a name, an
+            # address): keep the type and the traceback, drop the text.
+            record.exc_text = redact(
+                without_exception_text(
+                    logging.Formatter().formatException(record.exc_info), record.exc_info[1]
+                )
+            )
             record.exc_info = None
         return True
 

@@ -459,6 +459,9 @@ def env_addresses(name: str) -> list[tuple[str, str]]:
 # patient details: uhapo/error_reports.py says what a report keeps.
 ADMINS = env_addresses("DJANGO_ADMINS")
 EMAIL_SUBJECT_PREFIX = "[UHAPO] "
+# The same error (same place, same kind) is mailed once in this many minutes;
+# its repeats are counted in the next email about it. 0 mails every one.
+ERROR_EMAIL_REPEAT_MINUTES = int(os.environ.get("ERROR_EMAIL_REPEAT_MINUTES", "10"))
 DEFAULT_EXCEPTION_REPORTER = "uhapo.error_reports.PatientSafeExceptionReporter"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "uhapo.error_reports.PatientSafeReporterFilter"
 
