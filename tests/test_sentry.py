@@ -133,7 +133,9 @@ def test_settings_start_sentry_from_the_environment():
     script = (
         "import json, sentry_sdk; o = sentry_sdk.get_client().options; "
         "print(json.dumps([o['dsn'], o['environment'], o['release'], "
-        "o['send_default_pii'], o['include_local_variables'], o['before_send'].__module__]))"
+        "o['include_local_variables'], o['before_send'].__module__, "
+        "{k: v for k, v in o['data_collection'].items() "
+        "if k in ('user_info', 'http_bodies', 'stack_frame_variables', 'cookies')}]))"
     )
     result = run_manage("shell", "-c", script, env=env, keep_django_env=True)
     assert result.returncode == 0, result.stderr
@@ -142,6 +144,12 @@ def test_settings_start_sentry_from_the_environment():
         "staging",
         "2026.12.1",
         False,
-        False,
         "uhapo.sentry",
+        # Nothing of the user, no bodies, no frame variables, no cookies.
+        {
+            "user_info": False,
+            "http_bodies": [],
+            "stack_frame_variables": False,
+            "cookies": {"mode": "off"},
+        },
     ]
