@@ -44,7 +44,8 @@ def without_exception_text(text: str, exc: BaseException | None) -> str:
             # would garble the rest.
             if len(shown) >= 4:
                 text = text.replace(shown, type(exc).__name__)
-        exc = exc.__cause__ or exc.__context__
+        # Django's reporter passes the log message itself when there is no exception.
+        exc = (exc.__cause__ or exc.__context__) if isinstance(exc, BaseException) else None
     return text
 
 
