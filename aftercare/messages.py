@@ -14,6 +14,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aftercare.links import checkin_path
@@ -54,6 +55,8 @@ def _checkin(message: Message) -> CheckIn:
 
 def _context(message: Message, checkin: CheckIn) -> dict[str, Any]:
     context: dict[str, Any] = {
+        # No name: a check-in's email says nothing about whom it concerns.
+        "greeting": gettext("Hello,"),
         "support_phone": display_phone(settings.SUPPORT_PHONE),
         "reference": checkin.visit.reference,
         "day": checkin.day,
@@ -76,11 +79,15 @@ def render(message: Message) -> registry.Rendered:
         context = _context(message, checkin)
         if message.channel == Channel.SMS:
             return registry.Rendered(
-                body=" ".join(render_to_string(f"{base}.sms.txt", context).split())
+                body=" ".join(
+                    render_to_string(f"{base}.sms.txt", context, using="plaintext").split()
+                )
             )
         return registry.Rendered(
-            subject=" ".join(render_to_string(f"{base}.subject.txt", context).split()),
-            body=render_to_string(f"{base}.email.txt", context).strip() + "\n",
+            subject=" ".join(
+                render_to_string(f"{base}.subject.txt", context, using="plaintext").split()
+            ),
+            body=render_to_string(f"{base}.email.txt", context, using="plaintext").strip() + "\n",
         )
 
 

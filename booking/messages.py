@@ -14,9 +14,11 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from booking import invites, scheduling
 from booking.links import status_path
@@ -191,8 +193,24 @@ def _visit_request(message: Message) -> VisitRequest:
     return visit_request
 
 
+def greeting(visit_request: VisitRequest, message: Message) -> str:
+    """ "Hello Savitribai Kulkarni," to the person the email is for, in the
+    message's language; "Hello," where no name is known (the coordinators)."""
+    name = ""
+    if message.audience == Audience.PATIENT:
+        name = visit_request.patient_name
+    elif message.audience == Audience.CAREGIVER:
+        name = visit_request.caregiver_name
+    elif message.audience == Audience.NURSE:
+        nurses = get_user_model().objects.filter(email__iexact=message.recipient)
+        name = nurses.values_list("first_name", flat=True).first() or ""
+    name = " ".join(name.split())
+    return gettext("Hello %(name)s,") % {"name": name} if name else gettext("Hello,")
+
+
 def _context(message: Message, visit_request: VisitRequest) -> dict[str, Any]:
     context: dict[str, Any] = {
+        "greeting": greeting(visit_request, message) if message.channel == Channel.EMAIL else "",
         "reference": visit_request.reference,
         "support_phone": display_phone(settings.SUPPORT_PHONE),
         "site_url": settings.SITE_URL,
@@ -256,11 +274,15 @@ def render(message: Message) -> registry.Rendered:
         if message.channel != Channel.EMAIL:
             # WhatsApp sends the SMS's words, as the same registered template's slots.
             return registry.Rendered(
-                body=" ".join(render_to_string(f"{base}.sms.txt", context).split())
+                body=" ".join(
+                    render_to_string(f"{base}.sms.txt", context, using="plaintext").split()
+                )
             )
         return registry.Rendered(
-            subject=" ".join(render_to_string(f"{base}.subject.txt", context).split()),
-            body=render_to_string(f"{base}.email.txt", context).strip() + "\n",
+            subject=" ".join(
+                render_to_string(f"{base}.subject.txt", context, using="plaintext").split()
+            ),
+            body=render_to_string(f"{base}.email.txt", context, using="plaintext").strip() + "\n",
             attachments=_attachments(message, visit_request),
         )
 

@@ -118,6 +118,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # SMS and email texts are plain text, never HTML: nothing in them is
+        # escaped (a D'Souza stays D'Souza, not D&#x27;Souza).
+        "NAME": "plaintext",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # --- Database -------------------------------------------------------------

@@ -227,7 +227,9 @@ def test_log_lines_carry_no_personal_details(client, caplog, smtp_server, sms_pr
     sms_provider.fail_next = 1
     caplog.set_level(logging.DEBUG)
     client.post("/book/", caregiver_form_data())
-    logged = "\n".join(r.getMessage() for r in caplog.records)
+    # "mail.log" is aiosmtpd's, the local SMTP server standing in for the mail
+    # provider: it logs the email it receives (which greets the family by name).
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name != "mail.log")
     assert "message" in logged  # the flow did log
     for detail in (
         "Testina",
