@@ -3,6 +3,7 @@ needed, and a form to send one more. Thin: check the link and the limits, call t
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -21,13 +22,16 @@ from clearance.forms import FamilyDocumentForm
 from clearance.models import BloodTest, Item
 
 # A family photographing a few pages is well under both; a script is not.
-IP_RATE = "10/m"
 VISIT_RATE = "30/h"
+
+
+def _ip_rate(group: str, request: HttpRequest) -> str:
+    return settings.DOCUMENT_UPLOAD_RATE_LIMIT
 
 
 def _limited(request: HttpRequest, visit_pk: int) -> bool:
     by_ip = is_ratelimited(
-        request, group="documents-ip", key="ip", rate=IP_RATE, method="POST", increment=True
+        request, group="documents-ip", key="ip", rate=_ip_rate, method="POST", increment=True
     )
     by_visit = is_ratelimited(
         request,

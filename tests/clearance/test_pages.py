@@ -303,3 +303,15 @@ def test_the_family_page_is_in_hindi(client):
     html = client.get(family_url(visit, "hi")).content.decode()
     assert "Send the prescription and blood test reports" not in html
     assert "पर्चा" in html
+
+
+def test_the_upload_limit_per_address_is_the_setting(client, private_storage, settings):
+    settings.DOCUMENT_UPLOAD_RATE_LIMIT = "3/m"
+    visit = VisitRequestFactory(cleared=False)
+    url = family_url(visit)
+    codes = [
+        client.post(url, {"kind": "blood_report", "file": files.upload(files.pdf())}).status_code
+        for _ in range(5)
+    ]
+    assert codes == [302, 302, 302, 429, 429]
+    assert visit.documents.count() == 3
