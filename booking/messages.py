@@ -63,14 +63,19 @@ def family_routes(visit_request: VisitRequest, kind: str) -> list[Route]:
     if not audiences:
         audiences.append(Audience.PATIENT)
     routes = []
+    # A helper who gave the patient's own number (a patient without a mobile)
+    # or the same email gets one message there, not two.
+    seen: set[tuple[str, str]] = set()
     for audience in audiences:
         phone = getattr(visit_request, f"{audience}_phone")
         email = getattr(visit_request, f"{audience}_email")
         # The family's messages are in the language they booked in.
-        if phone:
+        if phone and ("phone", phone) not in seen:
+            seen.add(("phone", phone))
             channel = _phone_channel(visit_request, kind)
             routes.append(Route(kind, channel, audience, phone, visit_request.language))
-        if email:
+        if email and ("email", email.casefold()) not in seen:
+            seen.add(("email", email.casefold()))
             routes.append(Route(kind, Channel.EMAIL, audience, email, visit_request.language))
     return routes
 

@@ -82,3 +82,15 @@ def test_a_form_sent_back_with_a_mistake_keeps_the_helpers_choice_as_it_was(clie
     # Not ticked for them: the choice is made only when the request is saved.
     assert _checked_recipients(unanswered.content.decode()) == []
     assert not VisitRequest.objects.exists()
+
+
+def test_a_helper_who_gives_the_patients_own_number_and_email_gets_each_message_once(client):
+    """A patient without a mobile: the helper's number in both fields, as the form
+    advises. "Both of us" must not send the same SMS, or email, twice to one place."""
+    data = caregiver_form_data(message_recipient="both")
+    data["caregiver_phone"] = data["patient_phone"]
+    data["caregiver_email"] = data["patient_email"].upper()
+    assert client.post("/book/", data).status_code == 302
+    received = Message.objects.filter(kind=MessageKind.REQUEST_RECEIVED)
+    assert sorted(received.values_list("channel", flat=True)) == ["email", "sms"]
+    assert received.count() == len({(m.channel, m.recipient.casefold()) for m in received})
