@@ -438,9 +438,12 @@ class VisitRequestForm(ErrorSummaryMixin, forms.Form):
             if not data.get("message_recipient"):
                 data["message_recipient"] = Recipient.BOTH
         elif data.get("submitted_by") == Submitter.PATIENT:
-            # Whatever was typed in the helper's section does not apply.
+            # Whatever was typed in the helper's section does not apply, and
+            # nor do its mistakes: the section is hidden, so an error there
+            # would stop the patient with nothing they can see to fix.
             for name in (*self.CAREGIVER_FIELDS, "caregiver_email"):
                 data[name] = ""
+                self._errors.pop(name, None)
             data["message_recipient"] = Recipient.PATIENT
         if data.get("medicine") == Medicine.OTHER and not data.get("medicine_other"):
             self.add_error(

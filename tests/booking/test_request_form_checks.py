@@ -84,6 +84,20 @@ def test_a_patients_stray_answer_in_the_helpers_section_is_dropped_not_refused(c
     assert visit_request.caregiver_name == ""
 
 
+def test_a_mistake_in_the_hidden_helpers_section_does_not_stop_a_patient(client):
+    """Someone who first said they were helping, typed a bad helper mobile, then
+    switched to "I am the patient": the section is hidden, so nothing in it may
+    hold the form back."""
+    data = form_data(
+        caregiver_name="Anand Fictional",
+        caregiver_phone="12345",
+        caregiver_email="not an email",
+        caregiver_relationship="Son",
+    )
+    visit_request = _booked(client, "en", data)
+    assert (visit_request.caregiver_phone, visit_request.caregiver_email) == ("", "")
+
+
 @pytest.mark.parametrize("language", ["en", "hi"])
 @pytest.mark.parametrize(
     ("patient", "helper"),
