@@ -116,6 +116,7 @@ def request_visit(request: HttpRequest) -> HttpResponse:
                     submission_token=token,
                     language=get_language() or settings.LANGUAGE_CODE,
                     notice=current_notice(),
+                    sent_before=_received_request_id(request),
                 )
             except workflow.SubmissionTokenReused as exc:
                 shown = _with_fresh_token(request)
@@ -170,12 +171,18 @@ def _empty_form_page(request: HttpRequest) -> str:
     return page.replace(_CSRF_SLOT, get_token(request)).replace(_TOKEN_SLOT, str(uuid.uuid4()))
 
 
-@never_cache
-@require_safe
-def request_received(request: HttpRequest) -> HttpResponse:
+def _received_request_id(request: HttpRequest) -> int | None:
+    """The request this browser last sent (its signed confirmation cookie), if any."""
     pk = request.get_signed_cookie(
         RECEIVED_COOKIE, default=None, salt=RECEIVED_SALT, max_age=RECEIVED_MAX_AGE
     )
+    return int(pk) if pk and pk.isdigit() else None
+
+
+@never_cache
+@require_safe
+def request_received(request: HttpRequest) -> HttpResponse:
+    pk = _received_request_id(request)
     visit_request = VisitRequest.objects.filter(pk=pk).first() if pk else None
     if visit_request is None:
         return redirect("booking:request")

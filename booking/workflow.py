@@ -49,6 +49,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# Within this long after a request, the same answers sent again are that request.
+SAME_ANSWERS_AGAIN_WINDOW = datetime.timedelta(hours=1)
+
 REMINDER_OFFSETS = {
     MessageKind.REMINDER_24H: datetime.timedelta(hours=24),
     MessageKind.REMINDER_2H: datetime.timedelta(hours=2),
@@ -182,15 +185,31 @@ def visit_request_create(
     submission_token: uuid.UUID,
     language: str,
     notice: Notice,
+    sent_before: int | None = None,
 ) -> tuple[VisitRequest, bool]:
     """Save a request, its consent and its first event, and queue its messages, at once.
 
     Returns (request, created). The same submission token with the same
     answers returns the first request saved with it, so a double submit
     saves once; the same token with other answers raises
-    SubmissionTokenReused and saves nothing.
+    SubmissionTokenReused and saves nothing. `sent_before` is the request this
+    browser last sent (its confirmation cookie): the same answers again within
+    SAME_ANSWERS_AGAIN_WINDOW, while it is still new, return it too.
     """
     fingerprint = submission_fingerprint(details=details, language=language)
+    if sent_before is not None:
+        # The same answers again under a new token, from the browser that sent
+        # them (its confirmation cookie names the request): the family pressed
+        # Back and sent the form again to see whether it went. They get the
+        # request they made, not a second one with a second set of messages.
+        again = VisitRequest.objects.filter(
+            pk=sent_before,
+            submission_fingerprint=fingerprint,
+            status=Status.NEW,
+            created_at__gte=timezone.now() - SAME_ANSWERS_AGAIN_WINDOW,
+        ).first()
+        if again is not None:
+            return again, False
     for _attempt in range(3):
         try:
             visit_request = _create_request(

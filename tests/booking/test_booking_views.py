@@ -6,11 +6,13 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from booking.links import status_path, status_token
 from booking.models import Consent, MessageKind, RequestEvent, Status, VisitRequest
+from booking.views import RECEIVED_COOKIE
 from outbox.models import Message, MessageStatus
 from tests.factories import ServiceAreaFactory, VisitRequestFactory, caregiver_form_data, form_data
 
@@ -189,6 +191,10 @@ def test_earlier_reaction_is_flagged_for_clinical_review(client):
     assert VisitRequest.objects.get().needs_clinical_review is True
 
 
+def _day(days_ahead: int) -> str:
+    return (timezone.localdate() + datetime.timedelta(days=days_ahead)).isoformat()
+
+
 def test_posting_the_same_form_twice_saves_once_and_shows_the_same_confirmation(client):
     data = form_data()
     first = client.post(BOOK, data)
@@ -198,6 +204,51 @@ def test_posting_the_same_form_twice_saves_once_and_shows_the_same_confirmation(
     assert Message.objects.filter(kind=MessageKind.REQUEST_RECEIVED, channel="sms").count() == 1
     page = client.get(second["Location"]).content.decode()
     assert VisitRequest.objects.get().reference in page
+
+
+def test_back_and_send_again_shows_the_request_already_made_not_a_second(client):
+    """Back puts the answers into a page with a fresh one-use token; sending them
+    again (to see whether it went) must not book twice or message twice."""
+    first = client.post(BOOK, form_data())
+    again = client.post(BOOK, form_data())  # the same answers, a new token
+    assert first.status_code == again.status_code == 302
+    visit_request = VisitRequest.objects.get()
+    assert Message.objects.filter(kind=MessageKind.REQUEST_RECEIVED, channel="sms").count() == 1
+    assert visit_request.reference in client.get(again["Location"]).content.decode()
+
+
+def test_the_same_answers_from_another_browser_are_never_shown_the_first_request(client):
+    """Only the browser that sent a request is shown it again: someone elsewhere who
+    types the same answers gets a request of their own, never the first's reference."""
+    from django.test import Client
+
+    first = client.post(BOOK, form_data())
+    elsewhere = Client()
+    again = elsewhere.post(BOOK, form_data())
+    assert first.status_code == again.status_code == 302
+    first_request, second_request = VisitRequest.objects.order_by("pk")
+    page = elsewhere.get(again["Location"]).content.decode()
+    assert second_request.reference in page
+    assert first_request.reference not in page
+
+
+def test_other_answers_or_a_request_already_handled_make_a_new_request(client):
+    client.post(BOOK, form_data())
+    client.post(BOOK, form_data(preferred_time="evening"))
+    assert VisitRequest.objects.count() == 2
+    VisitRequest.objects.update(status=Status.CONTACTED)
+    client.post(BOOK, form_data())
+    assert VisitRequest.objects.count() == 3
+
+
+def test_the_same_answers_an_hour_later_are_a_new_request(client):
+    with time_machine.travel(
+        datetime.datetime(2026, 12, 2, 10, 0, tzinfo=datetime.UTC), tick=False
+    ) as t:
+        client.post(BOOK, form_data())
+        t.shift(datetime.timedelta(hours=1, minutes=1))
+        client.post(BOOK, form_data())
+    assert VisitRequest.objects.count() == 2
 
 
 def test_honeypot_filled_in_saves_nothing(client):
@@ -224,9 +275,11 @@ def test_rate_limit_per_ip_answers_429_with_a_friendly_page(client, settings):
 
 def test_rate_limit_per_phone_counts_every_way_of_typing_it(client, settings):
     settings.BOOKING_RATE_LIMIT_PHONE = "2/h"
-    assert client.post(BOOK, form_data(patient_phone="98200 12345")).status_code == 302
-    assert client.post(BOOK, form_data(patient_phone="+91 98200 12345")).status_code == 302
-    response = client.post(BOOK, form_data(patient_phone="098200 12345"))
+    # Each a different request (other days), so none is the same answers sent again.
+    for number, day in (("98200 12345", 1), ("+91 98200 12345", 2)):
+        data = form_data(patient_phone=number, preferred_date=_day(day))
+        assert client.post(BOOK, data).status_code == 302
+    response = client.post(BOOK, form_data(patient_phone="098200 12345", preferred_date=_day(3)))
     assert response.status_code == 429
     assert VisitRequest.objects.count() == 2
 
@@ -408,13 +461,17 @@ def test_a_booking_post_costs_four_inserts_in_one_transaction(
     client, django_capture_on_commit_callbacks
 ):
     """The served PIN codes come from the cache and nothing is read back: request,
-    consent, event and messages are the only statements of a saved booking."""
+    consent, event and messages are the only statements of a saved booking
+    (from a browser that sent none before; one that did is asked first whether
+    these are the same answers again)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.post(BOOK, form_data())  # the first post reads the areas and content types
+    del client.cookies[RECEIVED_COOKIE]  # as a browser that never sent the form
     with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks():
-        assert client.post(BOOK, form_data()).status_code == 302
+        # Another request (another day), so not the first one's answers sent again.
+        assert client.post(BOOK, form_data(preferred_date=_day(4))).status_code == 302
     statements = [q["sql"].split(" ", 3)[:3] for q in queries.captured_queries]
     writes = [s for s in statements if s[0] in ("INSERT", "SELECT", "UPDATE", "DELETE")]
     assert [" ".join(s[:3]) for s in writes] == [
