@@ -12,7 +12,9 @@ class InvalidPhone(ValueError):
 def parse_indian_mobile(raw: str) -> str:
     """Return the E.164 form of an Indian mobile number typed any common way."""
     text = (raw or "").strip()
-    if not text or len(text) > 20:
+    # phonenumbers reads letters as keypad digits (vanity numbers): a capital O
+    # typed for a zero would become a 6, another family's number. Refused.
+    if not text or len(text) > 20 or any(ch.isalpha() for ch in text):
         raise InvalidPhone(raw)
     try:
         number = phonenumbers.parse(text, "IN")

@@ -109,6 +109,13 @@ def test_every_common_way_of_typing_a_mobile_is_accepted(client, phone):
 INVALID_CASES = {
     "bad phone": ({"patient_phone": "12345"}, "patient_phone", "10-digit Indian mobile"),
     "landline": ({"patient_phone": "022 2345 6789"}, "patient_phone", "10-digit Indian mobile"),
+    # phonenumbers alone would read each O as the keypad's 6: +919820016662, a stranger.
+    "letter O for zero": (
+        {"patient_phone": "98200 1OOO2"},
+        "patient_phone",
+        "10-digit Indian mobile",
+    ),
+    "letters": ({"patient_phone": "98200 CALLME"}, "patient_phone", "10-digit Indian mobile"),
     "unserved pin": ({"pin_code": "110001"}, "pin_code", "do not visit PIN code 110001"),
     "short pin": ({"pin_code": "4000"}, "pin_code", "6 digits"),
     "no consent": ({"consent": ""}, "consent", "Tick the box"),
