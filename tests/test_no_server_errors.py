@@ -199,7 +199,7 @@ def test_a_search_holding_a_nul_is_an_answer_not_an_error(admin_clients, term):
         assert response.status_code == 200, url
 
 
-@pytest.mark.parametrize("year", ["9" * 40, "-1", "2026x", ""])
+@pytest.mark.parametrize("year", ["9" * 40, "-1", "2026x", "", "9999"])
 def test_a_date_drill_down_that_is_no_date_is_a_bad_request(admin_clients, year):
     """Django's date hierarchy overflowed on a 40-digit year: every such list answered 500."""
     for url in ("/admin/booking/visitrequest/", "/admin/axes/accessattempt/"):
@@ -209,6 +209,21 @@ def test_a_date_drill_down_that_is_no_date_is_a_bad_request(admin_clients, year)
             assert response.status_code == 400, (url, year)
     good = admin_clients[0].get("/admin/booking/visitrequest/", {"preferred_date__year": "2026"})
     assert good.status_code == 200
+
+
+def test_the_last_day_of_the_last_year_drills_down_without_an_error(admin_clients):
+    last = {
+        "preferred_date__year": "9998",
+        "preferred_date__month": "12",
+        "preferred_date__day": "31",
+    }
+    assert admin_clients[0].get("/admin/booking/visitrequest/", last).status_code == 200
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_the_days_visits_page_takes_any_date_without_an_error(admin_clients, day):
+    response = admin_clients[0].get("/admin/booking/visitrequest/visits/", {"date": day})
+    assert response.status_code == 200
 
 
 @FUZZ

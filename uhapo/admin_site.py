@@ -159,14 +159,22 @@ class UhapoAdminSite(OTPAdminSite):
 # the values into a date and reports a ValueError as a bad filter, but a year
 # of 30 digits overflows instead, a server error on every list with a date
 # hierarchy, ours and the installed apps' alike.
+# Year 9999 overflows too: Django adds a year (or a day) to find the range's end.
 DATE_PARTS = re.compile(r"__(year|month|day)$")
 DATE_PART_VALUE = re.compile(r"^\d{1,4}$")
+LAST_YEAR = 9998
 
 
 def refuse_impossible_dates(request: HttpRequest) -> None:
-    """A date drill-down that is not a number of up to four digits is a bad request (400)."""
+    """A date drill-down that is not a number of up to four digits, or a year past
+    LAST_YEAR, is a bad request (400)."""
     for name, values in request.GET.lists():
-        if DATE_PARTS.search(name) and not all(DATE_PART_VALUE.match(v) for v in values):
+        part = DATE_PARTS.search(name)
+        if part is None:
+            continue
+        if not all(DATE_PART_VALUE.match(v) for v in values):
+            raise BadRequest("Not a date in the list's date drill-down.")
+        if part.group(1) == "year" and any(int(v) > LAST_YEAR for v in values):
             raise BadRequest("Not a date in the list's date drill-down.")
 
 

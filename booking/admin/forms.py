@@ -237,3 +237,11 @@ class VisitsDayForm(forms.Form):
     date = forms.DateField(
         label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+
+    def clean_date(self) -> datetime.date:
+        # The page reads the day after too: 9999-12-31 (or day one of year one
+        # in IST) has none.
+        day = self.cleaned_data["date"]
+        if not datetime.date(2000, 1, 1) <= day <= datetime.date(2999, 12, 31):
+            raise forms.ValidationError(_("Choose a day between 2000 and 2999."), code="range")
+        return day
