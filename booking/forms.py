@@ -443,7 +443,7 @@ class VisitRequestForm(ErrorSummaryMixin, forms.Form):
             # would stop the patient with nothing they can see to fix.
             for name in (*self.CAREGIVER_FIELDS, "caregiver_email"):
                 data[name] = ""
-                self._errors.pop(name, None)
+                self.errors.pop(name, None)
             data["message_recipient"] = Recipient.PATIENT
         if data.get("medicine") == Medicine.OTHER and not data.get("medicine_other"):
             self.add_error(
