@@ -329,6 +329,8 @@ class ChangeRequestStatus(models.TextChoices):
     OPEN = "open", _("Waiting for a coordinator")
     MOVED = "moved", _("Visit moved")
     DECLINED = "declined", _("Could not move it")
+    # The request closed (cancelled, declined, completed) while the ask was open.
+    CLOSED = "closed", _("No longer needed")
 
 
 class ChangeRequest(models.Model):

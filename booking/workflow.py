@@ -148,6 +148,10 @@ def move_status(
     visit_request.status = to_status
     if to_status in CLOSED_STATUSES:
         visit_request.closed_at = timezone.now()
+        # An ask to move a visit that is no longer going ahead is answered by that.
+        visit_request.change_requests.filter(status=ChangeRequestStatus.OPEN).update(
+            status=ChangeRequestStatus.CLOSED, answered_at=visit_request.closed_at
+        )
     record_event(
         visit_request,
         from_status=from_status,

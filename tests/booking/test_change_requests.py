@@ -48,3 +48,42 @@ def test_moving_the_visit_answers_the_familys_request():
         assert change.status == ChangeRequestStatus.MOVED
         assert change.answered_by == coordinator
         assert change_requests.open_change_request(visit) is None
+
+
+def test_cancelling_closes_an_open_request_to_move_and_the_familys_page_stops_showing_it(client):
+    from booking.links import status_path
+
+    with time_machine.travel(NOW, tick=False):
+        visit = VisitRequestFactory(status=Status.CONTACTED)
+        change = change_requests.change_request_create(
+            visit_request=visit,
+            days=[datetime.date(2026, 12, 10)],
+            time_of_day="afternoon",
+            reason="Hospital appointment",
+        )
+        workflow.visit_request_cancel(
+            visit_request=visit, reason="Admitted to hospital", actor=None
+        )
+        change.refresh_from_db()
+        assert change.status == ChangeRequestStatus.CLOSED
+        assert change_requests.open_change_request(visit) is None
+        html = client.get(status_path(visit)).content.decode()
+    assert "Cancelled" in html
+    assert "Your request to move the visit" not in html
+    assert "Waiting for a coordinator" not in html
+
+
+def test_the_familys_page_repeats_the_time_of_day_they_asked_for(client):
+    from booking.links import status_path
+
+    with time_machine.travel(NOW, tick=False):
+        visit = VisitRequestFactory(status=Status.CONTACTED)
+        change_requests.change_request_create(
+            visit_request=visit,
+            days=[datetime.date(2026, 12, 10)],
+            time_of_day="afternoon",
+            reason="Hospital appointment",
+        )
+        html = client.get(status_path(visit)).content.decode()
+    assert "Waiting for a coordinator" in html
+    assert "afternoon" in html.split("You asked for:")[1].split("</p>")[0]
