@@ -92,7 +92,7 @@ class ReadinessViewsMixin(VisitRequestAdminMixin):
         if posted and form.is_valid():
             data = {name: value for name, value in form.cleaned_data.items() if value is not None}
             try:
-                readiness.readiness_check_record(
+                check = readiness.readiness_check_record(
                     visit_request=obj,
                     item=item,
                     blood_test=blood_test,
@@ -102,9 +102,16 @@ class ReadinessViewsMixin(VisitRequestAdminMixin):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(
-                    request, _("Checklist updated for %(ref)s.") % {"ref": obj.reference}
-                )
+                if check.still_open:
+                    messages.warning(
+                        request,
+                        _("Recorded for %(ref)s, but still open: %(problem)s")
+                        % {"ref": obj.reference, "problem": check.still_open},
+                    )
+                else:
+                    messages.success(
+                        request, _("Checklist updated for %(ref)s.") % {"ref": obj.reference}
+                    )
                 return back_to_request(obj)
         what = BloodTest(blood_test).label if blood_test else Item(item).label
         return self._page(

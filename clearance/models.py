@@ -159,6 +159,10 @@ class GoAheadMethod(models.TextChoices):
 class ReadinessCheck(models.Model):
     """One check of one checklist item of a visit: append-only, the latest one counts."""
 
+    # Not stored: set by readiness_check_record to why the item is still open
+    # for the visit's day after this check (empty when it cleared it).
+    still_open: str = ""
+
     visit = models.ForeignKey(
         "booking.VisitRequest", on_delete=models.CASCADE, related_name="readiness_checks"
     )

@@ -225,6 +225,8 @@ def _problems(
             problems["evidence_date"] = needs_date[item]
         elif evidence_date > today:
             problems["evidence_date"] = _("This date is in the future.")
+        elif evidence_date < today - datetime.timedelta(days=366):
+            problems["evidence_date"] = _("This date is more than a year ago: check it.")
     if item == Item.PRESCRIPTION:
         if valid_until is None:
             problems["valid_until"] = _("Give the day the prescription is valid until.")
@@ -308,16 +310,36 @@ def readiness_check_record(
     check.full_clean(exclude=["visit", "checked_by", "document"])
     check.save()
     what = BloodTest(blood_test).label if blood_test else Item(item).label
+    # What the check leaves the item at, by the rules for the visit's day: a
+    # blood test recorded as "cleared" but taken too long before is still open.
+    check.still_open = still_open(visit_request, blood_test or item)
+    if check.still_open:
+        note = staff_note(gettext_lazy("Checklist: %(what)s recorded, still open: %(problem)s")) % {
+            "what": staff_note(what),
+            "problem": staff_note(check.still_open),
+        }
+    else:
+        note = staff_note(gettext_lazy("Checklist: %(what)s %(outcome)s.")) % {
+            "what": staff_note(what),
+            "outcome": staff_note(CheckOutcome(outcome).label).lower(),
+        }
     record_event(
         visit_request,
         from_status=visit_request.status,
         to_status=visit_request.status,
         actor=actor,
         actor_label=actor_label_for(actor, ""),
-        note=staff_note(gettext_lazy("Checklist: %(what)s %(outcome)s."))
-        % {"what": staff_note(what), "outcome": staff_note(CheckOutcome(outcome).label).lower()},
+        note=note,
     )
     return check
+
+
+def still_open(visit_request: VisitRequest, key: str) -> str:
+    """Why this item (`Item` or `BloodTest` value) is open for the visit's day; empty if cleared."""
+    for state in checklist(visit_request):
+        if state.key == key:
+            return str(state.problem)
+    return ""
 
 
 @transaction.atomic

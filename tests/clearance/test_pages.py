@@ -66,6 +66,18 @@ def test_a_coordinator_records_a_check_from_its_page(coordinator_client, coordin
     assert check.evidence_date == datetime.date(2026, 12, 1)
 
 
+def test_a_test_taken_too_long_before_the_visit_is_recorded_and_said_to_be_still_open(
+    coordinator_client,
+):
+    visit = VisitRequestFactory(cleared=False)
+    url = admin_url("check", visit.pk, "kidney")
+    response = coordinator_client.post(url, {"evidence_date": "2026-11-20"}, follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    assert len(shown) == 1
+    assert shown[0].startswith(f"Recorded for {visit.reference}, but still open:")
+    assert "Checklist updated" not in shown[0]
+
+
 def test_a_check_dated_in_the_future_is_refused_beside_its_field(coordinator_client):
     visit = VisitRequestFactory(cleared=False)
     response = coordinator_client.post(

@@ -295,3 +295,33 @@ def test_nothing_to_override_when_every_item_is_cleared(senior):
     with pytest.raises(ValidationError) as refused:
         readiness.readiness_override(visit_request=visit, reason="Just in case.", actor=senior)
     assert refused.value.code == "nothing_open"
+
+
+def test_a_blood_test_taken_too_long_before_the_visit_is_logged_as_still_open(coordinator):
+    """Recording a test is not clearing it: the timeline said "cleared" for a kidney test
+    taken 14 days before the visit while the checklist said open."""
+    visit = VisitRequestFactory(cleared=False)
+    check = clear(
+        visit, Item.BLOOD_TEST, coordinator, blood_test="kidney", evidence_date=TODAY - 14 * DAYS
+    )
+    assert "more than 7" in check.still_open
+    note = visit.events.latest("pk").note
+    assert "still open" in note
+    assert "cleared" not in note
+    fresh = clear(visit, Item.BLOOD_TEST, coordinator, blood_test="kidney", evidence_date=TODAY)
+    assert fresh.still_open == ""
+    assert visit.events.latest("pk").note.endswith("cleared.")
+
+
+def test_a_date_more_than_a_year_ago_is_questioned_beside_the_field(coordinator):
+    visit = VisitRequestFactory(cleared=False)
+    with pytest.raises(ValidationError) as refused:
+        clear(
+            visit,
+            Item.BLOOD_TEST,
+            coordinator,
+            blood_test="kidney",
+            evidence_date=datetime.date(1990, 1, 1),
+        )
+    assert "more than a year ago" in refused.value.message_dict["evidence_date"][0]
+    assert not visit.readiness_checks.exists()
