@@ -112,6 +112,11 @@ class CountedTextField(TextField):
     word, so it is left off: the server's check says how much to cut instead.
     """
 
+    def to_python(self, value: Any) -> str:
+        # Browsers send each line break as \r\n but count (and show) it as one
+        # character: counted here as one too, so the page's count and ours agree.
+        return str(super().to_python(value)).replace("\r\n", "\n")
+
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         attrs = super().widget_attrs(widget)
         attrs.pop("maxlength", None)
@@ -120,7 +125,7 @@ class CountedTextField(TextField):
                 {
                     "data-max-chars": str(self.max_length),
                     "data-chars-left": _("Characters left: {count}"),
-                    "data-chars-over": _("Characters too many: {count}"),
+                    "data-chars-over": _("{count} characters too many"),
                 }
             )
         return attrs

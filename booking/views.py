@@ -274,7 +274,8 @@ def request_cancel(request: HttpRequest, token: str) -> HttpResponse:
     error = ""
     reason = ""
     if request.method == "POST":
-        reason = request.POST.get("reason", "")
+        # A line break counted as one character, as the page's count does.
+        reason = request.POST.get("reason", "").replace("\r\n", "\n")
         # Said, never cut: a reason cut short silently is not what they wrote.
         if len(reason) > CANCEL_REASON_LIMIT:
             error = _(

@@ -19,6 +19,11 @@
     return reached;
   }
 
+  function length(text) {
+    // Characters as the server counts them: an emoji is one, not two UTF-16 units.
+    return Array.from(text).length;
+  }
+
   function enhance(field) {
     var limit = parseInt(field.getAttribute("data-max-chars"), 10);
     if (!limit) { return; }
@@ -31,10 +36,10 @@
     announcer.setAttribute("aria-live", "polite");
     field.insertAdjacentElement("afterend", announcer);
     field.insertAdjacentElement("afterend", counter);
-    var lastBand = band(limit - field.value.length);
+    var lastBand = band(limit - length(field.value));
 
     function update() {
-      var left = limit - field.value.length;
+      var left = limit - length(field.value);
       var text = left < 0
         ? say(field.getAttribute("data-chars-over"), -left)
         : say(field.getAttribute("data-chars-left"), left);

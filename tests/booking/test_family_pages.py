@@ -75,6 +75,22 @@ def test_a_note_too_long_is_refused_beside_the_box_with_its_length(client):
     assert not VisitRequest.objects.exists()
 
 
+def test_a_line_break_counts_as_one_character_as_the_page_counts_it(client):
+    """Browsers send a line break as \r\n; the page counted 1,000 where the server
+    counted 1,498 and refused the note."""
+    ServiceAreaFactory()
+    response = client.post(BOOK, form_data(notes="a\r\n" * 500))
+    assert response.status_code == 302
+    assert VisitRequest.objects.get().notes == ("a\n" * 500).strip()
+
+
+def test_an_emoji_counts_as_one_character(client):
+    ServiceAreaFactory()
+    assert client.post(BOOK, form_data(notes="🙏" * 1000)).status_code == 302
+    response = client.post(BOOK, form_data(notes="🙏" * 1001))
+    assert "keep this to 1000 characters or fewer (it has 1001)" in response.content.decode()
+
+
 def test_the_year_of_birth_is_one_a_browser_keeps_on_back(client):
     """autocomplete="off" makes a browser drop the answer when the family comes Back."""
     box = _field_html(client.get(BOOK).content.decode(), "patient_birth_year")
