@@ -80,7 +80,7 @@ def test_an_amber_answer_says_when_we_will_call(page):
             index = 1 if question.id == "rash" else 0
             page.locator(f"#id_{question.id}_{index}").check()
         page.locator("main form button[type=submit]").click()
-    assert page.get_by_role("heading", name="We will call you back today").is_visible()
+    assert page.get_by_role("heading", name="We will call you back").is_visible()
 
 
 @pytest.mark.parametrize("language", ["", "/hi", "/mr"])
