@@ -12,6 +12,4 @@
   }
   radios.forEach(function (radio) { radio.addEventListener("change", update); });
   update();
-  var summary = document.getElementById("error-summary");
-  if (summary) { summary.focus(); }
 })();

@@ -180,3 +180,13 @@ def test_what_is_immunotherapy_does_not_say_its_first_sentence_twice(page):
     page.goto("/guide/what-is-immunotherapy/")
     text = page.locator("main").inner_text()
     assert text.count("helps your") == 1, text[:400]
+
+
+@pytest.mark.parametrize("step", ["move/", "cancel/"])
+def test_after_a_mistake_the_focus_is_on_the_list_of_what_to_fix(page, step):
+    """As on the booking form: a screen reader hears the mistakes first."""
+    visit_request = VisitRequestFactory()
+    page.goto(status_path(visit_request) + step)
+    page.locator("form button[type=submit], form input[type=submit]").last.click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
