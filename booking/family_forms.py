@@ -26,11 +26,19 @@ def _as_date(value: str) -> datetime.date:
 class ConfirmDayForm(ErrorSummaryMixin, forms.Form):
     """For a proposed visit: the day that suits (the proposed one first), and the time of day."""
 
-    date = forms.TypedChoiceField(label=_("Which day suits you?"), coerce=_as_date)
+    date = forms.TypedChoiceField(
+        label=_("Which day suits you?"),
+        coerce=_as_date,
+        error_messages={
+            "required": _("Choose a day that suits you."),
+            "invalid_choice": _("Choose one of the days in the list."),
+        },
+    )
     time_of_day = forms.ChoiceField(
         label=_("What time of day?"),
         choices=TimeOfDay.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a time of day.")},
     )
 
     def __init__(self, *args: Any, proposed: datetime.date, **kwargs: Any) -> None:
@@ -50,7 +58,14 @@ class ConfirmDayForm(ErrorSummaryMixin, forms.Form):
 class MoveRequestForm(ErrorSummaryMixin, forms.Form):
     """For a booked or requested visit: up to three days that suit, and why."""
 
-    first_choice = forms.TypedChoiceField(label=_("First choice"), coerce=_as_date)
+    first_choice = forms.TypedChoiceField(
+        label=_("First choice"),
+        coerce=_as_date,
+        error_messages={
+            "required": _("Choose a day that suits you."),
+            "invalid_choice": _("Choose one of the days in the list."),
+        },
+    )
     second_choice = forms.TypedChoiceField(
         label=_("Second choice (optional)"), coerce=_as_date, required=False, empty_value=None
     )
@@ -69,6 +84,7 @@ class MoveRequestForm(ErrorSummaryMixin, forms.Form):
         help_text=_("A few words are enough, for example: a hospital appointment that day."),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Please tell us briefly why you need to move it.")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

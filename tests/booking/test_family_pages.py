@@ -291,3 +291,27 @@ def test_the_reason_to_move_a_visit_is_counted_not_cut(client):
     assert 'data-max-chars="500"' in box
     assert "maxlength" not in box
     assert "js/char-count" in html
+
+
+@pytest.mark.parametrize(
+    ("prefix", "day", "reason"),
+    [
+        ("", "Choose a day that suits you.", "Please tell us briefly why you need to move it."),
+        ("/hi", "अपने लिए सही दिन चुनें।", "कृपया थोड़े में बताएँ कि विज़िट क्यों बदलनी है।"),
+        ("/mr", "तुम्हाला सोयीचा दिवस निवडा.", "कृपया थोडक्यात सांगा की भेट का बदलायची आहे."),
+    ],
+)
+def test_an_empty_ask_to_move_says_what_is_missing_in_the_familys_words(
+    client, prefix, day, reason
+):
+    """Not Django's "This field is required." (in Hindi, an ungrammatical one)."""
+    from django.utils import translation
+
+    visit_request = VisitRequestFactory(status=Status.SCHEDULED)
+    with translation.override(prefix.strip("/") or "en"):
+        path = f"{status_path(visit_request)}move/"
+    assert path.startswith(f"{prefix}/")
+    response = client.post(path, {})
+    errors = response.context["form"].errors
+    assert errors["first_choice"] == [day]
+    assert errors["reason"] == [reason]
