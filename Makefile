@@ -32,7 +32,6 @@ $(STAMP_DEV): requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(STAMP_RUN)
 
 run: $(STAMP_RUN) ## Start the whole portal (web + Celery worker and beat) on SQLite at http://127.0.0.1:8000
-	mkdir -p var/celery/out var/celery/processed var/celery/control var/mail var/sms
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py compile_translations -v0
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py load_guide
@@ -68,6 +67,7 @@ drills: ## Break things on purpose (Redis, PostgreSQL, the worker) and check not
 	bash bench/drills/all.sh
 
 demo-data: $(STAMP_RUN) ## Make a fictional demo coordinator and nurse for local use
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py compile_translations -v0
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py load_guide
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py demo_data

@@ -85,3 +85,14 @@ def test_hsts_asks_for_no_preload_unless_told_to():
     """Preloading a domain is hard to undo, so it is never the default."""
     assert "preload" not in _hsts_header({})
     assert "preload" in _hsts_header({"DJANGO_HSTS_PRELOAD": "true"})
+
+
+def test_a_fresh_data_folder_is_made_with_what_the_embedded_default_needs(tmp_path):
+    """`migrate` with a new UHAPO_VAR_DIR said "unable to open database file", and the
+    folder broker's worker failed, until someone made the folders by hand."""
+    var = tmp_path / "new" / "var"
+    env = {"DJANGO_DEBUG": "true", "UHAPO_VAR_DIR": str(var)}
+    result = run_manage("check", env=env)
+    assert result.returncode == 0, result.stderr
+    for folder in ("celery/out", "celery/processed", "celery/control", "mail", "sms"):
+        assert (var / folder).is_dir(), folder

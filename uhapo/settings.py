@@ -20,6 +20,10 @@ from uhapo.release import checkout_commit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("UHAPO_VAR_DIR", BASE_DIR / "var"))
+# The embedded default keeps its database, queue, mail and SMS in folders under
+# it: made here, so any UHAPO_VAR_DIR works for migrate, the worker and make run.
+for _folder in ("", "celery/out", "celery/processed", "celery/control", "mail", "sms"):
+    (VAR_DIR / _folder).mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool) -> bool:
