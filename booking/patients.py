@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from booking.models import Status, VisitRequest
@@ -145,6 +146,20 @@ def course_start(
         raise ValidationError(_("Link the request to a patient first."), code="no_patient")
     if visit_request.course_id is not None:
         raise ValidationError(_("This request is already part of a course."), code="in_course")
+    visit_day = (
+        timezone.localdate(visit_request.scheduled_start)
+        if visit_request.scheduled_start
+        else visit_request.preferred_date
+    )
+    if started_on > visit_day:
+        raise ValidationError(
+            {
+                "started_on": _(
+                    "The course cannot start after this visit (%(day)s), one of its doses."
+                )
+                % {"day": formats.date_format(visit_day, "j M Y")}
+            }
+        )
     if planned_cycles is None and end_date is None:
         planned_cycles = regimen.max_cycles
     course = Course(

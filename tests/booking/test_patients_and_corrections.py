@@ -255,6 +255,26 @@ def test_withdrawing_consent_erases_every_visit_of_the_patient_and_the_patient(c
     assert patients.patient_candidates(VisitRequestFactory()) == []
 
 
+def test_a_course_cannot_start_after_the_visit_that_is_one_of_its_doses(coordinator):
+    visit = VisitRequestFactory(preferred_date=datetime.date(2026, 12, 5))
+    patients.visit_request_attach_patient(visit_request=visit, patient=None, actor=coordinator)
+    with pytest.raises(ValidationError) as refused:
+        patients.course_start(
+            visit_request=visit,
+            regimen=Regimen.objects.get(name="Ipilimumab every 3 weeks, 4 doses"),
+            started_on=datetime.date(2027, 6, 1),
+            cycle_number=1,
+            hospital="Nowhere General",
+            oncologist="Dr Placeholder",
+            actor=coordinator,
+        )
+    assert (
+        "cannot start after this visit (5 Dec 2026)" in refused.value.message_dict["started_on"][0]
+    )
+    visit.refresh_from_db()
+    assert visit.course is None
+
+
 def test_retention_erases_a_patient_once_every_visit_is_erased_and_no_course_runs():
     from booking import privacy
     from care.models import CourseStatus
