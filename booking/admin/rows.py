@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from booking.admin.access_log import AccessLoggedMixin
-from booking.admin.permissions import can_triage, staff_user, visible_requests
+from booking.admin.permissions import can_triage, nurse_label, staff_user, visible_requests
 from booking.admin.timeline import describe
 from booking.models import AccessLog, RequestEvent, VisitRequest
 
@@ -57,13 +57,24 @@ class WhatHappenedMixin:
     def what_happened(self, obj: RequestEvent) -> str:
         return describe(obj)
 
+    @admin.display(description=_("by"))
+    def by(self, obj: RequestEvent) -> str:
+        # A person by name, as the rest of the page names staff ("Asha Demo",
+        # not "demo-nurse-asha"); the family or the system by the label kept.
+        if obj.actor is not None:
+            return nurse_label(obj.actor)
+        return obj.actor_label.capitalize() or "-"
+
 
 class RequestEventInline(WhatHappenedMixin, TriageReadsMixin, ReadOnlyInline):
     model = RequestEvent
     verbose_name_plural = _("timeline")
     # Tabular, without the row's caption (the event's name, already in "what happened").
     template = "admin/booking/visitrequest/includes/timeline.html"
-    fields = readonly_fields = ("created_at", "what_happened", "actor_label", "note")
+    fields = readonly_fields = ("created_at", "what_happened", "by", "note")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("actor")
 
 
 class RequestRowsAdmin(TriageReadsMixin, AccessLoggedMixin, ReadOnlyMixin, admin.ModelAdmin):
@@ -92,9 +103,9 @@ class RequestRowsAdmin(TriageReadsMixin, AccessLoggedMixin, ReadOnlyMixin, admin
 class RequestEventAdmin(WhatHappenedMixin, RequestRowsAdmin):
     """The append-only log: nobody, superusers included, edits or deletes an event."""
 
-    list_display = ("created_at", "request", "what_happened", "actor_label", "note")
+    list_display = ("created_at", "request", "what_happened", "by", "note")
     list_filter = ("to_status",)
-    list_select_related = ("request",)
+    list_select_related = ("request", "actor")
     search_fields = ("request__reference",)
     search_help_text = _("Request reference.")
     date_hierarchy = "created_at"
@@ -104,6 +115,7 @@ class RequestEventAdmin(WhatHappenedMixin, RequestRowsAdmin):
         "from_status",
         "to_status",
         "what_happened",
+        "by",
         "actor_label",
         "note",
     )

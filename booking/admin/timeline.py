@@ -14,10 +14,20 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from booking.admin.forms import minutes_label
-from booking.models import RequestEvent, Status, VisitRequest
+from booking.models import CallOutcome, ConsentMethod, RequestEvent, Status, VisitRequest
 from booking.scheduling import parse_moment
+from care.models import Outcome
+
+# Values kept in the log by services that are not a request's own fields: shown
+# by their labels ("No answer", "Dose given"), never as stored ("no_answer").
+VALUE_LABELS: dict[str, tuple[Any, dict[str, Any]]] = {
+    "call_outcome": (gettext_lazy("call"), dict(CallOutcome.choices)),
+    "outcome": (gettext_lazy("outcome"), dict(Outcome.choices)),
+    "consent": (gettext_lazy("consent"), dict(ConsentMethod.choices)),
+}
 
 SCHEDULE_KEYS = ("scheduled_start", "scheduled_end", "nurse", "schedule_version")
 
@@ -92,6 +102,14 @@ def _other_words(changes: dict[str, Any]) -> list[str]:
         except FieldDoesNotExist:
             field = None
         name = str(getattr(field, "verbose_name", key.replace("_", " ")))
-        old, new = (value if value not in (None, "") else "-" for value in values)
-        words.append(f"{name}: {old} → {new}")
+        labels = dict(getattr(field, "flatchoices", None) or [])
+        if key in VALUE_LABELS:
+            name, labels = str(VALUE_LABELS[key][0]), VALUE_LABELS[key][1]
+        shown = [labels.get(value, value) if isinstance(value, str) else value for value in values]
+        old, new = (str(value) if value not in (None, "") else "-" for value in shown)
+        if old == "-":
+            # Nothing before: say what it is now ("call: No answer"), not "- → No answer".
+            words.append(f"{name}: {new}")
+        else:
+            words.append(f"{name}: {old} → {new}")
     return words

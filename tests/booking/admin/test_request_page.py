@@ -257,3 +257,22 @@ def test_visits_page_defaults_to_today(coordinator_client, nurse):
         assert response.status_code == 200
         assert response.context["day"] == TODAY
         assert today.reference in response.content.decode()
+
+
+def test_the_timeline_names_people_and_outcomes_in_words(coordinator_client, coordinator):
+    """Not "call outcome: - → no_answer" by "demo-coordinator"."""
+    from booking.calls import call_attempt_record
+
+    coordinator.first_name, coordinator.last_name = "Kavita", "Fictional"
+    coordinator.save()
+    request = VisitRequestFactory()
+    call_attempt_record(visit_request=request, outcome="no_answer", actor=coordinator)
+    response = coordinator_client.get(
+        reverse("admin:booking_visitrequest_change", args=[request.pk])
+    )
+    html = response.content.decode()
+    timeline = html[html.index("uhapo-timeline") :]
+    assert "call: No answer" in timeline
+    assert "no_answer" not in timeline
+    assert "Kavita Fictional" in timeline
+    assert coordinator.username not in timeline
