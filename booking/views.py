@@ -30,6 +30,7 @@ from booking.privacy import current_notice
 from booking.service_areas import areas_by_city
 from booking.summaries import request_summary
 from outbox.models import Channel
+from uhapo.phone import display_phone
 
 # Which request this browser just sent, for the confirmation page: a signed
 # cookie rather than a session, so a booking writes no session row.
@@ -84,6 +85,27 @@ def _shown(data: Any) -> VisitRequestForm:
     return form
 
 
+def _limited_with_answers(request: HttpRequest) -> HttpResponse:
+    """Over a booking limit: the form again with everything typed still in it
+    (a shared mobile connection can reach the limit for many families), the
+    reason and our number at the top, and nothing saved."""
+    form = _shown(request.POST)
+    form.add_error(
+        None,
+        ValidationError(
+            _(
+                "We have had many requests from this connection or for this mobile number, "
+                "so we have not sent this one. Your answers are still here: please wait a few "
+                "minutes and press Send request again, or call us on %(phone)s and we will "
+                "take the request on the phone."
+            )
+            % {"phone": display_phone(settings.SUPPORT_PHONE)},
+            code="rate_limited",
+        ),
+    )
+    return _no_store(render(request, "booking/request_form.html", {"form": form}, status=429))
+
+
 def _with_fresh_token(request: HttpRequest) -> VisitRequestForm:
     """The posted answers again, under a new one-use token."""
     data = request.POST.copy()
@@ -93,8 +115,10 @@ def _with_fresh_token(request: HttpRequest) -> VisitRequestForm:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
-@ratelimit(group="booking-ip", key="ip", rate=_ip_rate, method="POST")
+@ratelimit(group="booking-ip", key="ip", rate=_ip_rate, method="POST", block=False)
 def request_visit(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and getattr(request, "limited", False):
+        return _limited_with_answers(request)
     if request.method == "POST":
         # Checked with the class's fields (no copy per post); a page with
         # errors shows a form of its own, checked again.
@@ -109,7 +133,7 @@ def request_visit(request: HttpRequest) -> HttpResponse:
                 _phone_limit_reached(request, phone)
                 and not VisitRequest.objects.filter(submission_token=token).exists()
             ):
-                return rate_limited(request, exception=None)
+                return _limited_with_answers(request)
             try:
                 visit_request, created = workflow.visit_request_create(
                     details=form.request_details(),

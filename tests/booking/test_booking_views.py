@@ -274,9 +274,15 @@ def test_rate_limit_per_ip_answers_429_with_a_friendly_page(client, settings):
     settings.BOOKING_RATE_LIMIT_IP = "3/h"
     for n in range(3):
         assert client.post(BOOK, form_data(patient_phone=f"98200 1234{n}")).status_code == 302
-    response = client.post(BOOK, form_data(patient_phone="98200 12349"))
+    response = client.post(BOOK, form_data(patient_phone="98200 12349", notes="Stairs, no lift."))
     assert response.status_code == 429
-    assert "try again" in response.content.decode()
+    html = response.content.decode()
+    assert "We have had many requests from this connection" in html
+    assert 'href="tel:' in html or "call us on" in html
+    # Nothing typed is lost: the form comes back with every answer in it.
+    assert 'value="Testina Fictional"' in html
+    assert "Stairs, no lift." in html
+    assert response["Cache-Control"] == "private, no-store"
     assert VisitRequest.objects.count() == 3
 
 
