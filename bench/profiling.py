@@ -160,7 +160,7 @@ POST_PARTS: list[tuple[str, str]] = [
     ("PIN lookup", "area_serving (booking/service_areas.py"),
     ("request details", "request_details (booking/forms.py"),
     ("the service, other", "visit_request_create (booking/workflow.py"),
-    ("fingerprint", "submission_fingerprint (booking/workflow.py"),
+    ("fingerprint", "submission_fingerprint (booking/submissions.py"),
     ("model validation", "full_clean (django/db/models/base.py"),
     ("save the request", "save (django/db/models/base.py"),
     ("consent and event rows", "create (django/db/models/query.py"),

@@ -9,7 +9,6 @@ booking.privacy.
 from __future__ import annotations
 
 import datetime
-import json
 import logging
 import secrets
 import uuid
@@ -20,7 +19,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,6 +36,7 @@ from booking.models import (
 )
 from booking.references import new_reference
 from booking.service_areas import area_serving
+from booking.submissions import sent_again, submission_fingerprint
 from clearance.readiness import refuse_unless_ready
 from outbox.dispatch import NotRequeueable
 from outbox.dispatch import message_requeue as requeue
@@ -48,9 +48,6 @@ if TYPE_CHECKING:
     from booking.privacy import Notice
 
 logger = logging.getLogger(__name__)
-
-# Within this long after a request, the same answers sent again are that request.
-SAME_ANSWERS_AGAIN_WINDOW = datetime.timedelta(hours=1)
 
 REMINDER_OFFSETS = {
     MessageKind.REMINDER_24H: datetime.timedelta(hours=24),
@@ -198,7 +195,7 @@ def visit_request_create(
     saves once; the same token with other answers raises
     SubmissionTokenReused and saves nothing. `sent_before` is the request this
     browser last sent (its confirmation cookie): the same answers again within
-    SAME_ANSWERS_AGAIN_WINDOW, while it is still new, return it too.
+    booking.submissions.SAME_ANSWERS_AGAIN_WINDOW, while it is still new, return it too.
     """
     fingerprint = submission_fingerprint(details=details, language=language)
     if sent_before is not None:
@@ -206,12 +203,7 @@ def visit_request_create(
         # them (its confirmation cookie names the request): the family pressed
         # Back and sent the form again to see whether it went. They get the
         # request they made, not a second one with a second set of messages.
-        again = VisitRequest.objects.filter(
-            pk=sent_before,
-            submission_fingerprint=fingerprint,
-            status=Status.NEW,
-            created_at__gte=timezone.now() - SAME_ANSWERS_AGAIN_WINDOW,
-        ).first()
+        again = sent_again(sent_before=sent_before, fingerprint=fingerprint)
         if again is not None:
             return again, False
     for _attempt in range(3):
@@ -242,16 +234,6 @@ def visit_request_create(
         logger.info("visit request %s created", visit_request.pk)
         return visit_request, True
     raise RuntimeError("could not draw a free reference in 3 tries")
-
-
-def submission_fingerprint(*, details: Mapping[str, Any], language: str) -> str:
-    """A keyed hash of a form's answers: equal only for the same answers."""
-    canonical = json.dumps(
-        {"language": language, **{k: str(v) for k, v in details.items()}},
-        sort_keys=True,
-        ensure_ascii=False,
-    )
-    return salted_hmac("booking.submission", canonical, algorithm="sha256").hexdigest()
 
 
 @transaction.atomic

@@ -3,6 +3,8 @@ needed, and a form to send one more. Thin: check the link and the limits, call t
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -19,7 +21,7 @@ from booking.models import VisitRequest
 from booking.views import link_invalid, private_page
 from clearance import documents, readiness
 from clearance.forms import FamilyDocumentForm
-from clearance.models import BloodTest, Item
+from clearance.models import BloodTest, DocumentKind, Item
 
 # A family photographing a few pages is well under both; a script is not.
 VISIT_RATE = "30/h"
@@ -44,10 +46,26 @@ def _limited(request: HttpRequest, visit_pk: int) -> bool:
     return bool(by_ip or by_visit)
 
 
-def still_needed(visit_request: VisitRequest) -> list[str]:
-    """What the family can still send, in their words (the checklist's open papers)."""
+def still_needed(visit_request: VisitRequest) -> tuple[list[str], bool]:
+    """What the family can still send, in their words (the checklist's open papers),
+    and whether something they sent is waiting for a coordinator's check: a paper
+    sent since its item was last checked is not asked for again."""
     needed = []
+    checking = False
+    latest_upload: dict[str, datetime.datetime] = {}
+    for document in visit_request.documents.all():
+        known = latest_upload.get(document.kind)
+        latest_upload[document.kind] = max(known or document.uploaded_at, document.uploaded_at)
+    paper = {
+        Item.PRESCRIPTION: DocumentKind.PRESCRIPTION,
+        Item.BLOOD_TEST: DocumentKind.BLOOD_REPORT,
+    }
     for state in readiness.open_items(visit_request):
+        kind = paper.get(Item(state.item))
+        sent = latest_upload.get(kind) if kind else None
+        if sent is not None and (state.check is None or sent > state.check.checked_at):
+            checking = True
+            continue
         if state.item == Item.PRESCRIPTION:
             needed.append(_("The prescription for this dose"))
         elif state.item == Item.BLOOD_TEST:
@@ -55,7 +73,7 @@ def still_needed(visit_request: VisitRequest) -> list[str]:
                 _("A blood test report: %(test)s, taken at most %(days)d days before the visit")
                 % {"test": BloodTest(state.blood_test).label, "days": state.max_age_days}
             )
-    return needed
+    return needed, checking
 
 
 @never_cache
@@ -90,12 +108,14 @@ def document_send(request: HttpRequest, token: str) -> HttpResponse:
             return HttpResponseRedirect(f"{url}?received=1")
     if form.errors and status == 200:
         status = 400
+    needed, checking = still_needed(visit_request)
     context = {
         "visit_request": visit_request,
         "token": token,
         "form": form,
         "received": visit_request.documents.all(),
         "received_now": request.GET.get("received") == "1",
-        "still_needed": still_needed(visit_request),
+        "still_needed": needed,
+        "checking": checking,
     }
     return private_page(render(request, "clearance/send.html", context, status=status))

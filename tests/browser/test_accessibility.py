@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from booking.links import status_path
 from tests.browser.booking_form import fill_request, send
@@ -83,7 +84,7 @@ def test_the_too_many_requests_page(page, check_axe, settings):
     send(page)
     summary = page.locator("#error-summary")
     assert "We have had many requests from this connection" in summary.inner_text()
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    expect(summary).to_be_focused()
     check_axe(page, "the booking form over its limit, answers kept")
 
 

@@ -188,5 +188,5 @@ def test_after_a_mistake_the_focus_is_on_the_list_of_what_to_fix(page, step):
     visit_request = VisitRequestFactory()
     page.goto(status_path(visit_request) + step)
     page.locator("form button[type=submit], form input[type=submit]").last.click()
-    expect(page.locator("#error-summary")).to_be_visible()
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    # Waits for the page's script, which runs once the page has loaded.
+    expect(page.locator("#error-summary")).to_be_focused()

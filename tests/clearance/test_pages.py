@@ -245,6 +245,31 @@ def test_the_family_sends_a_phone_photo_and_sees_it_received(client, private_sto
     (document,) = visit.documents.all()
     assert document.uploaded_by is None
     assert document.kind == DocumentKind.PRESCRIPTION
+    # Sent, so not asked for again while a coordinator checks it; the tests still are.
+    still = html[html.index("Still needed") : html.index("What we have received")]
+    assert "The prescription for this dose" not in still
+    assert "Liver function tests" in still
+    assert "A coordinator is checking what you sent already." in still
+
+
+def test_a_paper_checked_and_still_open_is_asked_for_again(client, clock, coordinator):
+    """Sent, checked, found out of date: the family is asked for a new one."""
+    from clearance import readiness
+    from clearance.models import Item
+
+    visit = VisitRequestFactory(cleared=False)
+    client.post(family_url(visit), {"kind": "prescription", "file": files.upload(files.pdf())})
+    clock.shift(datetime.timedelta(minutes=5))
+    readiness.readiness_check_record(
+        visit_request=visit,
+        item=Item.PRESCRIPTION,
+        actor=coordinator,
+        evidence_date=datetime.date(2026, 11, 1),
+        valid_until=datetime.date(2026, 11, 30),
+    )
+    html = client.get(family_url(visit)).content.decode()
+    still = html[html.index("Still needed") : html.index("What we have received")]
+    assert "The prescription for this dose" in still
 
 
 @pytest.mark.parametrize(
