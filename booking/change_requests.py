@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from booking.messages import tell_coordinators
 from booking.models import (
     ChangeRequest,
     ChangeRequestStatus,
@@ -72,6 +73,10 @@ def change_request_create(
         actor_label="family",
         note=staff_note(gettext_lazy("The family asked to move the visit.")),
         changes={"asked_for": (None, change.preferred_dates)},
+    )
+    # One email per ask (a family may ask again after an answer).
+    tell_coordinators(
+        visit_request, MessageKind.FAMILY_MOVE, version=visit_request.change_requests.count()
     )
     return change
 

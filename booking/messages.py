@@ -46,7 +46,18 @@ NURSE_KINDS = {MessageKind.NURSE_ASSIGNED, MessageKind.NURSE_MOVED, MessageKind.
 NURSE_TOLD = (MessageKind.NURSE_ASSIGNED, MessageKind.NURSE_MOVED)
 # Closing a request stops every message but the one telling a nurse that a
 # visit left her list (she must not go to it).
-STOPPED_WHEN_CLOSED = tuple(kind for kind in MessageKind if kind != MessageKind.NURSE_CANCELLED)
+STOPPED_WHEN_CLOSED = tuple(
+    kind
+    for kind in MessageKind
+    if kind not in (MessageKind.NURSE_CANCELLED, MessageKind.FAMILY_CANCELLED)
+)
+# What coordinators are told by email (in the staff's language) about a request.
+COORDINATOR_KINDS = {
+    MessageKind.COORDINATOR_ALERT,
+    MessageKind.DOCUMENT_RECEIVED,
+    MessageKind.FAMILY_CANCELLED,
+    MessageKind.FAMILY_MOVE,
+}
 # Closing a visit whose family had a calendar file: the file that removes it.
 CLOSING_KINDS = {MessageKind.CANCELLED, MessageKind.DECLINED}
 
@@ -134,6 +145,25 @@ def routes(visit_request: VisitRequest, kind: str, nurse: User | None = None) ->
     if kind in NURSE_KINDS:
         return nurse_routes(nurse or visit_request.nurse, kind)
     return family_routes(visit_request, kind)
+
+
+def tell_coordinators(visit_request: VisitRequest, kind: str, *, version: int = 0) -> None:
+    """Email the coordinators about something the family did (one row per `version`)."""
+    queue_messages(
+        subject=visit_request,
+        routes=[
+            Route(
+                kind,
+                Channel.EMAIL,
+                Audience.COORDINATOR,
+                settings.COORDINATOR_EMAIL,
+                settings.LANGUAGE_CODE,
+            )
+        ],
+        due_at=timezone.now(),
+        schedule_version=version,
+        held_in_quiet_hours=False,
+    )
 
 
 def tell_nurse(
@@ -225,7 +255,7 @@ def _context(message: Message, visit_request: VisitRequest) -> dict[str, Any]:
     }
     if message.kind in NURSE_KINDS:
         return {**context, **_nurse_context(message, visit_request)}
-    if message.kind in (MessageKind.COORDINATOR_ALERT, MessageKind.DOCUMENT_RECEIVED):
+    if message.kind in COORDINATOR_KINDS:
         context["admin_url"] = settings.SITE_URL + visit_request.get_admin_url()
         context["family_language"] = visit_request.language
     else:

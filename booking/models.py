@@ -393,6 +393,8 @@ class MessageKind(models.TextChoices):
     NURSE_MOVED = "nurse_moved", _("Nurse: visit moved")
     NURSE_CANCELLED = "nurse_cancelled", _("Nurse: visit taken off the nurse's list")
     DOCUMENT_RECEIVED = "document", _("Document received from the family")
+    FAMILY_CANCELLED = "familycancel", _("Coordinators: the family cancelled")
+    FAMILY_MOVE = "familymove", _("Coordinators: the family asks to move the visit")
 
 
 class Audience(models.TextChoices):

@@ -462,6 +462,9 @@ def visit_request_cancel(
         due_at=timezone.now(),
         held_in_quiet_hours=actor is not None,
     )
+    if actor is None:
+        # The family cancelled from its link: the coordinators may be about to call.
+        booking_messages.tell_coordinators(visit_request, MessageKind.FAMILY_CANCELLED)
     booking_messages.tell_nurse_visit_is_off(visit_request, was_scheduled=was_scheduled)
     return visit_request
 

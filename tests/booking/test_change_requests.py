@@ -87,3 +87,45 @@ def test_the_familys_page_repeats_the_time_of_day_they_asked_for(client):
         html = client.get(status_path(visit)).content.decode()
     assert "Waiting for a coordinator" in html
     assert "afternoon" in html.split("You asked for:")[1].split("</p>")[0]
+
+
+def test_the_coordinators_are_emailed_when_the_family_asks_to_move_or_cancels(client, mailoutbox):
+    from django.conf import settings
+
+    from booking.models import MessageKind
+    from outbox import dispatch
+    from outbox.models import Message
+
+    with time_machine.travel(NOW, tick=False):
+        visit = VisitRequestFactory(status=Status.CONTACTED)
+        change_requests.change_request_create(
+            visit_request=visit,
+            days=[datetime.date(2026, 12, 10)],
+            time_of_day="",
+            reason="Hospital appointment",
+        )
+        (move,) = Message.objects.filter(kind=MessageKind.FAMILY_MOVE)
+        assert move.recipient == settings.COORDINATOR_EMAIL
+        assert dispatch.message_deliver(message_id=move.pk)
+        workflow.visit_request_cancel(visit_request=visit, reason="Admitted", actor=None)
+        (cancelled,) = Message.objects.filter(kind=MessageKind.FAMILY_CANCELLED)
+        assert cancelled.recipient == settings.COORDINATOR_EMAIL
+        assert dispatch.message_deliver(message_id=cancelled.pk)
+    subjects = sorted(m.subject for m in mailoutbox if visit.reference in m.subject)
+    assert any("The family cancelled" in s for s in subjects)
+    assert any("The family asks to move" in s for s in subjects)
+    body = next(m.body for m in mailoutbox if "cancelled" in m.subject)
+    assert visit.get_admin_url() in body
+    assert visit.patient_name not in body
+
+
+def test_staff_cancelling_does_not_email_the_coordinators_about_it():
+    from booking.models import MessageKind
+    from outbox.models import Message
+
+    with time_machine.travel(NOW, tick=False):
+        visit = VisitRequestFactory(status=Status.CONTACTED)
+        workflow.visit_request_cancel(
+            visit_request=visit, reason="Family called", actor=CoordinatorFactory()
+        )
+    assert not Message.objects.filter(kind=MessageKind.FAMILY_CANCELLED).exists()
