@@ -154,21 +154,6 @@ def _outside_hours(start: datetime.datetime, end: datetime.datetime) -> Conflict
     return Conflict(Rule.HOURS, message)
 
 
-def checked(
-    visit: VisitRequest,
-    start: datetime.datetime,
-    end: datetime.datetime,
-    nurse: User,
-    *,
-    override_reason: str = "",
-) -> list[Conflict]:
-    """The conflicts a reason overrides; without a reason, any conflict refuses (`refusal`)."""
-    found = conflicts(visit=visit, start=start, end=end, nurse=nurse)
-    if found and not override_reason.strip():
-        raise refusal(found)
-    return found
-
-
 def refusal(found: list[Conflict]) -> ValidationError:
     """The conflicts as the service's error: each under its field, with its rule as the code."""
     errors: dict[str, list[ValidationError]] = {}

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -338,9 +338,18 @@ def visit_request_schedule(
     # Lock the nurse's row so two coordinators cannot double-book her at once.
     type(nurse).objects.select_for_update().filter(pk=nurse.pk).first()
     visit_request = locked(visit_request)
-    # Confirmed to the family only when cleared for the day it is booked on.
-    refuse_unless_ready(visit_request, start=start)
-    found = scheduling.checked(visit_request, start, end, nurse, override_reason=override_reason)
+    # Cleared for the day booked on, and within the rules (or with a reason):
+    # both said at once, so the coordinator does not fix the form twice.
+    refused: dict[str, list[ValidationError]] = {}
+    try:
+        refuse_unless_ready(visit_request, start=start)
+    except ValidationError as exc:
+        refused[NON_FIELD_ERRORS] = list(exc.error_list)
+    found = scheduling.conflicts(visit=visit_request, start=start, end=end, nurse=nurse)
+    if found and not override_reason.strip():
+        refused.update(scheduling.refusal(found).error_dict)
+    if refused:
+        raise ValidationError(refused)
     rescheduling = visit_request.status == Status.SCHEDULED
     old_nurse = visit_request.nurse
     old_start = visit_request.scheduled_start
@@ -463,7 +472,7 @@ def visit_request_cancel(
         held_in_quiet_hours=actor is not None,
     )
     if actor is None:
-        # The family cancelled from its link: the coordinators may be about to call.
+        # The family cancelled from its link: coordinators may be about to call.
         booking_messages.tell_coordinators(visit_request, MessageKind.FAMILY_CANCELLED)
     booking_messages.tell_nurse_visit_is_off(visit_request, was_scheduled=was_scheduled)
     return visit_request

@@ -72,6 +72,20 @@ def test_a_visit_at_half_past_eleven_at_night_for_four_hours_is_refused(nurse):
     assert [e.code for e in error.error_dict["start"]] == ["hours"]
 
 
+def test_an_open_checklist_and_a_broken_rule_are_said_at_once(nurse):
+    """Both on the first try, not the hours first and the checklist after the override."""
+    from django.core.exceptions import NON_FIELD_ERRORS
+
+    visit = VisitRequestFactory(cleared=False)
+    error = refusal(visit, ist(2026, 12, 3, 23, 30), nurse=nurse, hours=2)
+    assert [e.code for e in error.error_dict["start"]] == ["hours"]
+    assert [e.code for e in error.error_dict[NON_FIELD_ERRORS]] == ["not_ready"]
+    # With a reason for the hours, the checklist alone still refuses.
+    with pytest.raises(ValidationError) as caught:
+        book(visit, ist(2026, 12, 3, 23, 30), nurse=nurse, override_reason="Family asked")
+    assert list(caught.value.error_dict) == [NON_FIELD_ERRORS]
+
+
 @pytest.mark.parametrize(
     ("start", "hours", "allowed"),
     [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
 from booking import workflow
 from booking.models import MessageKind, Status
@@ -85,7 +85,8 @@ def test_a_visit_with_any_item_open_is_not_confirmed_to_the_family(left_open, co
     with pytest.raises(ValidationError) as refused:
         schedule(visit, nurse)
 
-    assert refused.value.code == "not_ready"
+    (said,) = refused.value.error_dict[NON_FIELD_ERRORS]
+    assert said.code == "not_ready"
     state = next(s for s in readiness.checklist(visit) if s.key == left_open)
     assert state.label in refused.value.messages[0]
     visit.refresh_from_db()
