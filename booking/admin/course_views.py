@@ -131,6 +131,12 @@ class CourseViewsMixin(VisitRequestAdminMixin):
 
     def course_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = self._triage_request(request, pk)
+        if obj.course_id is not None:
+            # Not a form to fill in and then be refused.
+            messages.info(
+                request, _("%(ref)s is already part of a course of treatment.") % {"ref": obj}
+            )
+            return back_to_request(obj)
         posted = request.method == "POST"
         form = CourseStartForm(
             request.POST if posted else None, initial=CourseStartForm.initial_for(obj)

@@ -93,6 +93,10 @@ def test_a_course_is_started_from_the_request_page(coordinator_client, coordinat
     assert response.status_code == 302
     visit.refresh_from_db()
     assert visit.course.interval_days == 28
+    # Started: the page no longer offers a form that would only be refused.
+    again = coordinator_client.get(admin_url("course", visit.pk))
+    assert again.status_code == 302
+    assert flashes(again)[-1] == f"{visit.reference} is already part of a course of treatment."
     assert visit.course.planned_cycles == 12
 
 
