@@ -121,6 +121,38 @@ class CourseStartForm(forms.Form):
         }
 
 
+def speak_to_staff(form: forms.Form) -> None:
+    """The public form's questions as a coordinator reads them: about the patient
+    and the helper, not "I am the patient" and "Your name"."""
+    wording: dict[str, dict[str, Any]] = {
+        "submitted_by": {
+            "label": _("Who is the request from?"),
+            "choices": [("patient", _("The patient")), ("caregiver", _("Someone helping"))],
+        },
+        "caregiver_name": {"label": _("Helper's name"), "help_text": ""},
+        "caregiver_relationship": {"label": _("Helper's relationship to the patient")},
+        "caregiver_phone": {"label": _("Helper's mobile number"), "help_text": ""},
+        "caregiver_email": {"label": _("Helper's email (optional)")},
+        "patient_phone": {"help_text": _("10 digits. Without a mobile: the helper's, in both.")},
+        "message_recipient": {
+            "label": _("Who gets the messages?"),
+            "choices": [
+                ("patient", _("The patient")),
+                ("caregiver", _("The helper")),
+                ("both", _("Both")),
+            ],
+            "help_text": _("Left empty for a helper's request: both."),
+        },
+        "whatsapp_opt_in": {"help_text": _("Only if the family asked for WhatsApp.")},
+    }
+    for name, attributes in wording.items():
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        for attribute, value in attributes.items():
+            setattr(field, attribute, value)
+
+
 class CorrectionForm(VisitRequestForm):
     """The family's details as the public form checks them, for staff to correct."""
 
@@ -135,6 +167,7 @@ class CorrectionForm(VisitRequestForm):
         for name in list(self.fields):
             if name not in CORRECTABLE_FIELDS and name != "reason":
                 del self.fields[name]
+        speak_to_staff(self)
 
     @classmethod
     def initial_for(cls, obj: VisitRequest) -> dict[str, Any]:
@@ -156,6 +189,7 @@ class PhoneRequestForm(VisitRequestForm):
             "I read the privacy notice to the caller, and they agreed to it on the phone."
         )
         consent.help_text = _("Recorded as consent given on the phone, by you.")
+        speak_to_staff(self)
         if not self.is_bound:
             self.initial.setdefault("submission_token", uuid.uuid4())
 

@@ -116,6 +116,24 @@ def test_correcting_a_mistyped_phone_keeps_the_old_and_new_value(coordinator_cli
     assert visit.events.last().changes == {"patient_phone": ["+919820012345", "+919876543210"]}
 
 
+@pytest.mark.parametrize("page", ["correct", "by_phone"])
+def test_the_staff_forms_ask_about_the_patient_and_the_helper_not_i_and_you(
+    coordinator_client, page
+):
+    """A coordinator is neither the patient nor the helper: "I am the patient" and
+    "Your name" are the public form's words, not hers."""
+    url = (
+        "/admin/booking/visitrequest/by-phone/"
+        if page == "by_phone"
+        else admin_url("correct", VisitRequestFactory().pk)
+    )
+    html = coordinator_client.get(url).content.decode()
+    for public in ("I am the patient", "I am helping the patient", "Your name", "Your mobile"):
+        assert public not in html, public
+    assert "Helper&#x27;s name" in html or "Helper's name" in html
+    assert "Someone helping" in html
+
+
 def test_a_bad_phone_in_a_correction_is_refused_next_to_the_field(coordinator_client):
     visit = VisitRequestFactory()
     initial = coordinator_client.get(admin_url("correct", visit.pk)).context["form"].initial
