@@ -335,6 +335,10 @@ class VisitRequestAdmin(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
     ) -> tuple[QuerySet, bool]:
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # D’Souza typed on a phone (a curly apostrophe) or at a desk (a straight one).
+        for other in {search_term.replace("’", "'"), search_term.replace("'", "’")} - {search_term}:
+            more, more_duplicates = super().get_search_results(request, queryset, other)
+            results, may_have_duplicates = results | more, may_have_duplicates or more_duplicates
         term = search_term.strip()
         if not term:
             return results, may_have_duplicates

@@ -292,6 +292,22 @@ def test_search_by_reference_and_name(coordinator_client):
         assert listed(coordinator_client.get(changelist_url(q=typed))) == {reference}, typed
 
 
+def test_search_finds_a_name_whichever_apostrophe_was_typed(coordinator_client):
+    """Phones type D’Souza (curly), desks D'Souza (straight): each finds the other."""
+    curly = VisitRequestFactory(patient_name="Maria D’Souza")
+    straight = VisitRequestFactory(patient_name="Anne D'Souza")
+    for typed in ("D'Souza", "D’Souza"):
+        found = coordinator_client.get(changelist_url(q=typed)).context["cl"].result_list
+        assert {obj.pk for obj in found} == {curly.pk, straight.pk}, typed
+
+
+def test_search_finds_a_reference_read_out_without_its_prefix(coordinator_client):
+    visit = VisitRequestFactory(reference="UH-FTS6-7K5S")
+    VisitRequestFactory(reference="UH-ABCD-EFGH")
+    found = coordinator_client.get(changelist_url(q="FTS67K5S")).context["cl"].result_list
+    assert [obj.pk for obj in found] == [visit.pk]
+
+
 def test_search_finds_a_pin_code_or_an_area(coordinator_client):
     """A coordinator planning a round searches by PIN code or by the area's name."""
     bandra = VisitRequestFactory(
