@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib import admin
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
@@ -47,14 +48,16 @@ def phone_link(e164: str) -> str:
 
 
 def language_name(code: str) -> str:
-    """ "Hindi (हिन्दी)" for `hi`; an unknown code is shown as it is."""
+    """ "Hindi (हिन्दी)" for `hi`, spelt as the language switcher spells it
+    (settings.LANGUAGES); an unknown code is shown as it is."""
     try:
         info = get_language_info(code)
     except KeyError:
         return code or "-"
-    if info["name_local"] == info["name"]:
+    local = dict(settings.LANGUAGES).get(code, info["name_local"])
+    if local == info["name"]:
         return str(info["name"])
-    return f"{info['name']} ({info['name_local']})"
+    return f"{info['name']} ({local})"
 
 
 def reasons_for_review(obj: VisitRequest) -> list[str]:

@@ -376,7 +376,8 @@ class VisitRequestAdmin(
     @admin.display(description=_("patient"))
     def patient_link(self, obj: VisitRequest) -> str:
         if obj.patient is None:
-            return str(_("Not linked yet: use “Find or add the patient”."))
+            # Said to nurses too, who have no button to link one: no instruction here.
+            return str(_("Not linked to a patient record yet."))
         url = reverse("admin:care_patient_change", args=[obj.patient_id])
         return format_html('<a href="{}">{}</a>', url, obj.patient)
 

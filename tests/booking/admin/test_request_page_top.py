@@ -49,7 +49,7 @@ def test_the_person_to_call_language_medicine_and_flags_come_first(coordinator_c
     ]
     assert '<a href="tel:+919876543210">+91 98765 43210</a>' in html
     assert "<strong>Fictional Daughter</strong> (daughter)" in html
-    assert "Hindi (हिंदी)" in html
+    assert "Hindi (हिन्दी)" in html
     assert "Pembrolizumab (Keytruda)" in html
     assert "the first dose was not given in hospital" in html
     assert "a reaction to an infusion before" in html
