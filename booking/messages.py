@@ -131,35 +131,29 @@ def routes(visit_request: VisitRequest, kind: str, nurse: User | None = None) ->
     A nurse's kinds go to `nurse` (the visit's nurse unless another is named:
     the one a reassigned visit was taken from).
     """
-    if kind == MessageKind.COORDINATOR_ALERT:
-        # Coordinators read theirs in the staff's language.
-        return [
-            Route(
-                kind,
-                Channel.EMAIL,
-                Audience.COORDINATOR,
-                settings.COORDINATOR_EMAIL,
-                settings.LANGUAGE_CODE,
-            )
-        ]
+    if kind in COORDINATOR_KINDS:
+        return [coordinator_route(kind)]
     if kind in NURSE_KINDS:
         return nurse_routes(nurse or visit_request.nurse, kind)
     return family_routes(visit_request, kind)
+
+
+def coordinator_route(kind: str) -> Route:
+    """The coordinators' email, read in the staff's language."""
+    return Route(
+        kind,
+        Channel.EMAIL,
+        Audience.COORDINATOR,
+        settings.COORDINATOR_EMAIL,
+        settings.LANGUAGE_CODE,
+    )
 
 
 def tell_coordinators(visit_request: VisitRequest, kind: str, *, version: int = 0) -> None:
     """Email the coordinators about something the family did (one row per `version`)."""
     queue_messages(
         subject=visit_request,
-        routes=[
-            Route(
-                kind,
-                Channel.EMAIL,
-                Audience.COORDINATOR,
-                settings.COORDINATOR_EMAIL,
-                settings.LANGUAGE_CODE,
-            )
-        ],
+        routes=[coordinator_route(kind)],
         due_at=timezone.now(),
         schedule_version=version,
         held_in_quiet_hours=False,

@@ -24,7 +24,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -32,7 +31,8 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from booking.events import actor_label_for, record_event, staff_note
-from booking.models import Audience, MessageKind, VisitRequest
+from booking.messages import tell_coordinators
+from booking.models import MessageKind, VisitRequest
 from clearance.models import (
     Document,
     DocumentAccess,
@@ -40,8 +40,6 @@ from clearance.models import (
     ReadinessCheck,
     ReadinessOverride,
 )
-from outbox.models import Channel
-from outbox.queueing import Route, queue_messages
 
 logger = logging.getLogger(__name__)
 
@@ -235,25 +233,10 @@ def document_upload(
 
 
 def _tell_coordinators(visit_request: VisitRequest) -> None:
-    queue_messages(
-        subject=visit_request,
-        routes=[
-            Route(
-                MessageKind.DOCUMENT_RECEIVED,
-                Channel.EMAIL,
-                Audience.COORDINATOR,
-                settings.COORDINATOR_EMAIL,
-                settings.LANGUAGE_CODE,
-            )
-        ],
-        due_at=timezone.now(),
-        # One alert per document: the outbox keeps one row per kind and
-        # "version", so the version of a document alert is its number.
-        schedule_version=Document.objects.filter(
-            visit=visit_request, uploaded_by__isnull=True
-        ).count(),
-        held_in_quiet_hours=False,
-    )
+    # One alert per document: the outbox keeps one row per kind and "version",
+    # so the version of a document alert is its number.
+    version = Document.objects.filter(visit=visit_request, uploaded_by__isnull=True).count()
+    tell_coordinators(visit_request, MessageKind.DOCUMENT_RECEIVED, version=version)
 
 
 def document_opened(*, document: Document, actor: User, page: str) -> DocumentAccess:
