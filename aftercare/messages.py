@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -77,18 +76,7 @@ def render(message: Message) -> registry.Rendered:
     base = f"aftercare/messages/{message.kind}"
     with translation.override(message.language), timezone.override(settings.TIME_ZONE):
         context = _context(message, checkin)
-        if message.channel == Channel.SMS:
-            return registry.Rendered(
-                body=" ".join(
-                    render_to_string(f"{base}.sms.txt", context, using="plaintext").split()
-                )
-            )
-        return registry.Rendered(
-            subject=" ".join(
-                render_to_string(f"{base}.subject.txt", context, using="plaintext").split()
-            ),
-            body=render_to_string(f"{base}.email.txt", context, using="plaintext").strip() + "\n",
-        )
+        return registry.render_texts(base, context, email=message.channel == Channel.EMAIL)
 
 
 def invite_still_wanted(message: Message) -> bool:

@@ -23,16 +23,20 @@ def _as_date(value: str) -> datetime.date:
     return datetime.date.fromisoformat(value)
 
 
+# A day chosen from the list of days that suit: missing, or not one of them.
+DAY_ERRORS = {
+    "required": _("Choose a day that suits you."),
+    "invalid_choice": _("Choose one of the days in the list."),
+}
+
+
 class ConfirmDayForm(ErrorSummaryMixin, forms.Form):
     """For a proposed visit: the day that suits (the proposed one first), and the time of day."""
 
     date = forms.TypedChoiceField(
         label=_("Which day suits you?"),
         coerce=_as_date,
-        error_messages={
-            "required": _("Choose a day that suits you."),
-            "invalid_choice": _("Choose one of the days in the list."),
-        },
+        error_messages=DAY_ERRORS,
     )
     time_of_day = forms.ChoiceField(
         label=_("What time of day?"),
@@ -61,10 +65,7 @@ class MoveRequestForm(ErrorSummaryMixin, forms.Form):
     first_choice = forms.TypedChoiceField(
         label=_("First choice"),
         coerce=_as_date,
-        error_messages={
-            "required": _("Choose a day that suits you."),
-            "invalid_choice": _("Choose one of the days in the list."),
-        },
+        error_messages=DAY_ERRORS,
     )
     second_choice = forms.TypedChoiceField(
         label=_("Second choice (optional)"), coerce=_as_date, required=False, empty_value=None

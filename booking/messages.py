@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -45,7 +44,8 @@ SCHEDULE_KINDS = {
 NURSE_KINDS = {MessageKind.NURSE_ASSIGNED, MessageKind.NURSE_MOVED, MessageKind.NURSE_CANCELLED}
 NURSE_TOLD = (MessageKind.NURSE_ASSIGNED, MessageKind.NURSE_MOVED)
 # Closing a request stops every message but the one telling a nurse that a
-# visit left her list (she must not go to it).
+# visit left her list (she must not go to it) and the coordinators' email that
+# the family cancelled (the closing itself).
 STOPPED_WHEN_CLOSED = tuple(
     kind
     for kind in MessageKind
@@ -300,19 +300,12 @@ def render(message: Message) -> registry.Rendered:
     with translation.override(message.language), timezone.override(settings.TIME_ZONE):
         # Inside the override, so the private link opens in the family's language too.
         context = _context(message, visit_request)
-        if message.channel != Channel.EMAIL:
-            # WhatsApp sends the SMS's words, as the same registered template's slots.
-            return registry.Rendered(
-                body=" ".join(
-                    render_to_string(f"{base}.sms.txt", context, using="plaintext").split()
-                )
-            )
-        return registry.Rendered(
-            subject=" ".join(
-                render_to_string(f"{base}.subject.txt", context, using="plaintext").split()
-            ),
-            body=render_to_string(f"{base}.email.txt", context, using="plaintext").strip() + "\n",
-            attachments=_attachments(message, visit_request),
+        # WhatsApp sends the SMS's words, as the same registered template's slots.
+        return registry.render_texts(
+            base,
+            context,
+            email=message.channel == Channel.EMAIL,
+            attachments=lambda: _attachments(message, visit_request),
         )
 
 

@@ -21,7 +21,7 @@ from booking.models import VisitRequest
 from booking.views import link_invalid, private_page
 from clearance import documents, readiness
 from clearance.forms import FamilyDocumentForm
-from clearance.models import BloodTest, DocumentKind, Item
+from clearance.models import BloodTest, Document, DocumentKind, Item
 
 # A family photographing a few pages is well under both; a script is not.
 VISIT_RATE = "30/h"
@@ -46,16 +46,18 @@ def _limited(request: HttpRequest, visit_pk: int) -> bool:
     return bool(by_ip or by_visit)
 
 
-def still_needed(visit_request: VisitRequest) -> tuple[list[str], bool]:
+def still_needed(visit_request: VisitRequest, received: list[Document]) -> tuple[list[str], bool]:
     """What the family can still send, in their words (the checklist's open papers),
-    and whether something they sent is waiting for a coordinator's check: a paper
-    sent since its item was last checked is not asked for again."""
+    and whether something they sent (`received`, the visit's documents) is waiting
+    for a coordinator's check: a paper sent since its item was last checked is
+    not asked for again."""
     needed = []
     checking = False
     latest_upload: dict[str, datetime.datetime] = {}
-    for document in visit_request.documents.all():
+    for document in received:
         known = latest_upload.get(document.kind)
-        latest_upload[document.kind] = max(known or document.uploaded_at, document.uploaded_at)
+        if known is None or document.uploaded_at > known:
+            latest_upload[document.kind] = document.uploaded_at
     paper = {
         Item.PRESCRIPTION: DocumentKind.PRESCRIPTION,
         Item.BLOOD_TEST: DocumentKind.BLOOD_REPORT,
@@ -108,12 +110,13 @@ def document_send(request: HttpRequest, token: str) -> HttpResponse:
             return HttpResponseRedirect(f"{url}?received=1")
     if form.errors and status == 200:
         status = 400
-    needed, checking = still_needed(visit_request)
+    received = list(visit_request.documents.all())
+    needed, checking = still_needed(visit_request, received)
     context = {
         "visit_request": visit_request,
         "token": token,
         "form": form,
-        "received": visit_request.documents.all(),
+        "received": received,
         "received_now": request.GET.get("received") == "1",
         "still_needed": needed,
         "checking": checking,

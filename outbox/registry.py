@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from django.template.loader import render_to_string
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -24,6 +26,29 @@ class Rendered:
     subject: str = ""
     # (filename, content, mimetype) for email only.
     attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
+
+
+def render_texts(
+    base: str,
+    context: dict[str, Any],
+    *,
+    email: bool,
+    attachments: Callable[[], list[tuple[str, bytes, str]]] | None = None,
+) -> Rendered:
+    """A kind's texts from its templates `<base>.sms.txt`, or `<base>.subject.txt`
+    and `<base>.email.txt`: plain text, never HTML-escaped (the `plaintext`
+    engine), an SMS (or WhatsApp) body and a subject on one line each."""
+    if not email:
+        return Rendered(body=" ".join(_text(f"{base}.sms.txt", context).split()))
+    return Rendered(
+        subject=" ".join(_text(f"{base}.subject.txt", context).split()),
+        body=_text(f"{base}.email.txt", context).strip() + "\n",
+        attachments=attachments() if attachments else [],
+    )
+
+
+def _text(template: str, context: dict[str, Any]) -> str:
+    return render_to_string(template, context, using="plaintext")
 
 
 def _always(message: Message) -> bool:
