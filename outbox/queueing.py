@@ -100,6 +100,8 @@ def enqueue_delivery(message_ids: list[int]) -> None:
     failure here is logged, never raised into the web request."""
     task = app.tasks[DELIVER_TASK]  # registered by OutboxConfig.ready; a KeyError is a bug
     try:
-        task.delay(message_ids)
+        # The ids' repr given here: Celery's own (saferepr, for the worker's
+        # log) cost about a tenth of the publish on the booking's path.
+        task.apply_async((message_ids,), argsrepr=repr((message_ids,)), kwargsrepr="{}")
     except Exception:
         logger.warning("broker unavailable; %s message(s) left for the sweep", len(message_ids))
