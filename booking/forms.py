@@ -12,7 +12,7 @@ from django import forms
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property, lazy
+from django.utils.functional import cached_property
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -35,14 +35,24 @@ from uhapo.phone import display_phone
 MAX_DAYS_AHEAD = VisitDaySelect.MAX_DAYS_AHEAD
 
 
-def _pin_hint() -> str:
-    # Built when shown, so the link is in the reader's language (/hi/areas/).
-    return format_html(
-        '{} <a href="{}">{}</a>',
-        _("6 digits."),
-        reverse("booking:areas"),
-        _("See the PIN codes we visit"),
-    )
+class _PinHint:
+    """The PIN code's hint, built when shown, so the link is in the reader's
+    language (/hi/areas/). Always there (true): Django asks every field's
+    hint whether it is empty when it checks a form, and a lazy string would
+    build the link for that, on every booking."""
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __str__(self) -> str:
+        return format_html(
+            '{} <a href="{}">{}</a>',
+            _("6 digits."),
+            reverse("booking:areas"),
+            _("See the PIN codes we visit"),
+        )
+
+    __html__ = __str__
 
 
 def _unserved_pin(pin: str) -> forms.ValidationError:
@@ -188,7 +198,7 @@ class VisitRequestForm(ErrorSummaryMixin, forms.Form):
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "postal-code", "pattern": "[0-9]{6}"}
         ),
-        help_text=lazy(_pin_hint, str)(),
+        help_text=_PinHint(),
         error_messages={
             "required": _("Enter the 6-digit PIN code."),
             "min_length": _("A PIN code has 6 digits."),

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from booking import forms
 from booking.models import ServiceArea, VisitRequest
 from booking.service_areas import CACHE_KEY, area_serving, served_areas
 from tests.factories import ServiceAreaFactory, form_data
@@ -74,3 +75,21 @@ def test_an_update_that_sends_no_signal_is_seen_after_forgetting():
     ServiceArea.objects.filter(pin_code="400053").update(is_active=False)
     forget_served_areas()
     assert area_serving("400053") is None
+
+
+@pytest.mark.parametrize("prefix", ["", "/hi", "/mr"])
+def test_the_pin_code_hint_links_the_areas_page_in_the_readers_language(client, prefix):
+    page = client.get(f"{prefix}/book/").content.decode()
+    assert f'<a href="{prefix}/areas/">' in page
+
+
+def test_checking_a_form_builds_no_pin_code_hint(monkeypatch):
+    """The hint's link is built when the form is shown, not for every booking checked."""
+    ServiceAreaFactory(pin_code="400053")
+    built = []
+    monkeypatch.setattr(forms, "reverse", lambda *a, **k: built.append(a) or "/areas/")
+    form = forms.VisitRequestForm.checking(form_data())
+    assert form.is_valid(), form.errors
+    assert built == []
+    assert "/areas/" in str(forms.VisitRequestForm()["pin_code"].help_text)
+    assert built
