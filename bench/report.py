@@ -79,6 +79,7 @@ def report(
     memory: dict[str, list[float]],
     drain: dict[str, Any] | None,
     *,
+    instructions: tuple[float, float] | None = None,
     machine_line: str,
     gunicorn_line: str,
     quick: bool,
@@ -125,6 +126,16 @@ def report(
     submit = next((c for c in cases if c.key == "submit" and c.runs), None)
     if post_ratio_line(cases):
         lines += ["", post_ratio_line(cases)]
+    if instructions:
+        # Imported here: post_cost imports the stack, which the report need not.
+        from bench.post_cost import instruction_ratio_text
+
+        lines += [
+            "",
+            instruction_ratio_text(*instructions)
+            + " CPU seconds swing with the machine's load (a third of a millisecond "
+            "suffers more from a shared core than seven do); instruction counts do not.",
+        ]
     if submit:
         lines += [
             "",

@@ -19,6 +19,7 @@ import sys
 
 from bench.cases import drain_messages, get_case, submit_case
 from bench.model import GUIDE_PAGE, RESULTS, Case
+from bench.post_cost import instruction_counts, instruction_ratio_text
 from bench.profiling import PROFILE
 from bench.report import gunicorn_settings, judge, loadavg, post_ratio_line, report
 from bench.stack import (
@@ -41,8 +42,8 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        default="baseline,guide,home,form,submit,sweep",
-        help="comma-separated cases (baseline,guide,home,form,submit,sweep)",
+        default="baseline,guide,home,form,submit,instructions,sweep",
+        help="comma-separated cases (baseline,guide,home,form,submit,instructions,sweep)",
     )
     options = parser.parse_args()
     only = set(options.only.split(","))
@@ -60,7 +61,7 @@ def main() -> int:
         Case("form", "empty booking form `/book/`", ">= 1,500 req/s"),
         Case("submit", "valid booking submissions (saved/s)", ">= 500 saved/s, 0 errors"),
     ]
-    sweep = drain = None
+    sweep = drain = instructions = None
     memory: dict[str, list[float]] = {}
     stack = Stack(
         "bench",
@@ -91,6 +92,10 @@ def main() -> int:
             submit_case(stack, cases[4], runs=runs, seconds=seconds)
             drain = drain_messages(timeout=120)
         memory = stack.memory()
+        if "instructions" in only:
+            print("booking POST and yardstick in instructions (callgrind)", flush=True)
+            instructions = instruction_counts(stack.env)
+            print(instruction_ratio_text(*instructions), flush=True)
         if "sweep" in only:
             print("due-message sweep", flush=True)
             sweep = sweep_case(
@@ -105,6 +110,7 @@ def main() -> int:
             sweep,
             memory,
             drain,
+            instructions=instructions,
             machine_line=machine_line,
             gunicorn_line=gunicorn_settings(),
             quick=options.quick,
