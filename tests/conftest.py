@@ -2,6 +2,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.management import call_command
+from django.utils import translation
 
 from uhapo.celery import app as celery_app
 
@@ -27,7 +28,12 @@ def _isolated(settings, tmp_path):
     from tests.sms import RecordingSmsBackend
 
     RecordingSmsBackend.sent.clear()
+    # In the site's language: a request to a /hi/ or /mr/ page leaves its
+    # language active in the thread (LocaleMiddleware activates it, nothing
+    # deactivates it), and the next test would read Marathi where it expects English.
+    translation.activate(settings.LANGUAGE_CODE)
     yield
+    translation.deactivate()
     cache.clear()
 
 
