@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import (
     Case,
     Count,
@@ -185,6 +186,35 @@ CONSENT_FIELDSET: FieldsetSpec = (
 ALL_FIELDSETS: FieldsetSpec = (*REQUEST_FIELDSETS, *CONSENT_FIELDSET)
 
 
+class RequestChangeList(ChangeList):
+    """The list's date drill-down: a coordinator's by the day the family asked
+    for, a nurse's by the day of her visits (the day she is going)."""
+
+    def __init__(
+        self,
+        request: HttpRequest,
+        model: Any,
+        list_display: Any,
+        list_display_links: Any,
+        list_filter: Any,
+        date_hierarchy: Any,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        if not can_triage(request.user):
+            date_hierarchy = "scheduled_start"
+        super().__init__(
+            request,
+            model,
+            list_display,
+            list_display_links,
+            list_filter,
+            date_hierarchy,
+            *args,
+            **kwargs,
+        )
+
+
 @admin.register(VisitRequest)
 class VisitRequestAdmin(
     ReadinessViewsMixin,
@@ -318,6 +348,9 @@ class VisitRequestAdmin(
             )
         )
         return visible_requests(staff_user(request), queryset)
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return RequestChangeList
 
     def get_list_filter(self, request: HttpRequest) -> tuple:
         if can_triage(request.user):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.test import Client
 
@@ -9,7 +11,15 @@ from booking.models import AccessLog, MessageKind, Status
 from care.models import Course, VisitRecord
 from outbox.models import MessageStatus
 from tests.auth import sign_in
-from tests.booking.admin.helpers import admin_url, flashes, ist, post_action
+from tests.booking.admin.helpers import (
+    admin_url,
+    changelist_url,
+    flashes,
+    ist,
+    listed,
+    post_action,
+    scheduled,
+)
 from tests.booking.visit_record_data import given_dose_form, visit_to_record
 from tests.factories import CourseFactory, MessageFactory
 
@@ -270,3 +280,32 @@ def test_a_recorded_visit_stays_on_the_day_list_with_its_outcome(nurse_client, n
     html = response.content.decode()
     assert "Visit missed" in html
     assert admin_url("record", visit.pk) not in html
+
+
+# --- The list's date drill-down ------------------------------------------------------------------
+
+
+def test_a_nurse_drills_down_by_the_day_of_her_visits_a_coordinator_by_the_day_asked_for(
+    nurse_client, coordinator, nurse
+):
+    visit = scheduled(nurse, ist(2026, 12, 4, 10), preferred_date=datetime.date(2026, 12, 9))
+    visit_day = {"scheduled_start__year": 2026, "scheduled_start__month": 12}
+    asked_day = {"preferred_date__year": 2026, "preferred_date__month": 12}
+
+    mine = nurse_client.get(changelist_url(**visit_day, scheduled_start__day=4))
+    assert mine.context["cl"].date_hierarchy == "scheduled_start"
+    assert listed(mine) == {visit.reference}
+    assert listed(nurse_client.get(changelist_url(**visit_day, scheduled_start__day=9))) == set()
+
+    coordinator_client = sign_in(Client(), coordinator)
+    theirs = coordinator_client.get(changelist_url(**asked_day, preferred_date__day=9))
+    assert theirs.context["cl"].date_hierarchy == "preferred_date"
+    assert listed(theirs) == {visit.reference}
+
+
+def test_a_nurses_drill_down_past_the_last_year_is_a_bad_request(nurse_client, nurse):
+    assert nurse_client.get(changelist_url(scheduled_start__year=9999)).status_code == 400
+    last = changelist_url(
+        scheduled_start__year=9998, scheduled_start__month=12, scheduled_start__day=31
+    )
+    assert nurse_client.get(last).status_code == 200
