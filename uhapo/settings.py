@@ -394,6 +394,9 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(_queue_dir / "control"),
     }
 else:
+    if CELERY_BROKER_URL.startswith("redis://"):
+        # kombu's Redis transport, but one client per channel (uhapo/broker.py).
+        CELERY_BROKER_TRANSPORT = "uhapo.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Fail fast when Redis is down: the row is safe in the database and
         # the beat sweep delivers it later.
