@@ -198,7 +198,7 @@ class VisitRequestForm(ErrorSummaryMixin, forms.Form):
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "postal-code", "pattern": "[0-9]{6}"}
         ),
-        help_text=_PinHint(),
+        help_text=_PinHint(),  # type: ignore[arg-type]  # shown through __str__ and __html__
         error_messages={
             "required": _("Enter the 6-digit PIN code."),
             "min_length": _("A PIN code has 6 digits."),

@@ -102,6 +102,8 @@ def enqueue_delivery(message_ids: list[int]) -> None:
     try:
         # The ids' repr given here: Celery's own (saferepr, for the worker's
         # log) cost about a tenth of the publish on the booking's path.
-        task.apply_async((message_ids,), argsrepr=repr((message_ids,)), kwargsrepr="{}")
+        task.apply_async(  # type: ignore[call-arg]  # Celery's options, not in its type stubs
+            (message_ids,), argsrepr=repr((message_ids,)), kwargsrepr="{}"
+        )
     except Exception:
         logger.warning("broker unavailable; %s message(s) left for the sweep", len(message_ids))

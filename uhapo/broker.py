@@ -31,7 +31,8 @@ class Channel(redis.Channel):
             return
         kept = self._kept_client
         if kept is None or kept.connection_pool is not self.pool:
-            kept = self._kept_client = self._create_client()
+            # kombu's own constructor for a client (not in its type stubs).
+            kept = self._kept_client = self._create_client()  # type: ignore[attr-defined]
         yield kept
 
 
