@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.report import instruction_ratio_text
 from bench.stack import BIN, ROOT, Stack
 
 
@@ -144,6 +145,16 @@ def posts(count: int, *, profile: int = 0, warm: int = 300, instructions: bool =
     return spent
 
 
+def child(*args: str) -> list[str]:
+    """This module run again as a child process measuring one side."""
+    return [str(BIN / "python"), "-m", "bench.post_cost", "--child", *args]
+
+
+def yardstick_env(env: dict[str, str]) -> dict[str, str]:
+    # The yardstick configures its own settings; ours must not be named.
+    return {k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"}
+
+
 def callgrind(args: list[str], env: dict[str, str], count: int) -> float:
     """Instructions per call of one measured loop, counted by callgrind in a child."""
     out = Path(tempfile.mkdtemp(prefix="uhapo-callgrind-")) / "callgrind.out"
@@ -153,10 +164,7 @@ def callgrind(args: list[str], env: dict[str, str], count: int) -> float:
             "--tool=callgrind",
             "--instr-atstart=no",
             f"--callgrind-out-file={out}",
-            str(BIN / "python"),
-            "-m",
-            "bench.post_cost",
-            *args,
+            *child(*args, "--instructions"),
         ],
         cwd=ROOT,
         env=env,
@@ -173,21 +181,9 @@ def instruction_counts(env: dict[str, str]) -> tuple[float, float]:
     from one address and one number in an hour)."""
     # 150 bookings and 1,000 yardstick requests: under callgrind about a
     # minute each; the counts repeat to within a fraction of a percent.
-    post_ir = callgrind(["--child", "posts", "--count", "150", "--instructions"], env, 150)
-    yard_env = {k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"}
-    yard_ir = callgrind(
-        ["--child", "yardstick", "--count", "1000", "--instructions"], yard_env, 1000
-    )
+    post_ir = callgrind(["posts", "--count", "150"], env, 150)
+    yard_ir = callgrind(["yardstick", "--count", "1000"], yardstick_env(env), 1000)
     return post_ir, yard_ir
-
-
-def instruction_ratio_text(post_ir: float, yard_ir: float) -> str:
-    return (
-        f"Booking POST against the yardstick in instructions (callgrind, one process, "
-        f"Django's handler without gunicorn): {post_ir / 1e6:.2f} M per saved request / "
-        f"{yard_ir / 1e6:.3f} M per yardstick request = **{post_ir / yard_ir:.1f}x**; "
-        "the same on a quiet machine and a busy one."
-    )
 
 
 def main() -> int:
@@ -214,7 +210,6 @@ def main() -> int:
         os.environ.get("BENCH_NAME", "postcost"),
         extra_env={"BOOKING_RATE_LIMIT_IP": "1000000/h", "BOOKING_RATE_LIMIT_PHONE": "1000000/h"},
     )
-    yard_env = {k: v for k, v in stack.env.items() if k != "DJANGO_SETTINGS_MODULE"}
     with stack:
         stack.create_database()
         stack.start_redis()
@@ -229,17 +224,9 @@ def main() -> int:
 
         connections.close_all()
         out = subprocess.run(
-            [
-                str(BIN / "python"),
-                "-m",
-                "bench.post_cost",
-                "--child",
-                "yardstick",
-                "--count",
-                "6000",
-            ],
+            child("yardstick", "--count", "6000"),
             cwd=ROOT,
-            env=yard_env,
+            env=yardstick_env(stack.env),
             capture_output=True,
             text=True,
             check=True,

@@ -73,6 +73,15 @@ def post_ratio_line(cases: list[Case]) -> str:
     )
 
 
+def instruction_ratio_text(post_ir: float, yard_ir: float) -> str:
+    return (
+        f"Booking POST against the yardstick in instructions (callgrind, one process, "
+        f"Django's handler without gunicorn): {post_ir / 1e6:.2f} M per saved request / "
+        f"{yard_ir / 1e6:.3f} M per yardstick request = **{post_ir / yard_ir:.1f}x**; "
+        "the same on a quiet machine and a busy one."
+    )
+
+
 def report(
     cases: list[Case],
     sweep: dict[str, Any] | None,
@@ -127,9 +136,6 @@ def report(
     if post_ratio_line(cases):
         lines += ["", post_ratio_line(cases)]
     if instructions:
-        # Imported here: post_cost imports the stack, which the report need not.
-        from bench.post_cost import instruction_ratio_text
-
         lines += [
             "",
             instruction_ratio_text(*instructions)

@@ -19,9 +19,16 @@ import sys
 
 from bench.cases import drain_messages, get_case, submit_case
 from bench.model import GUIDE_PAGE, RESULTS, Case
-from bench.post_cost import instruction_counts, instruction_ratio_text
+from bench.post_cost import instruction_counts
 from bench.profiling import PROFILE
-from bench.report import gunicorn_settings, judge, loadavg, post_ratio_line, report
+from bench.report import (
+    gunicorn_settings,
+    instruction_ratio_text,
+    judge,
+    loadavg,
+    post_ratio_line,
+    report,
+)
 from bench.stack import (
     ROOT,
     Stack,
